@@ -1,0 +1,32 @@
+"""Exports: the JSON contract other tools read (see docs/export.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .settings import Settings
+from .stores.base import Store
+from .views import document_dict, ensure_analysis, storylines
+
+SCHEMA_VERSION = 1
+
+
+def export_json(store: Store, settings: Settings | None = None, progress=None) -> dict[str, Any]:
+    """Everything ingested and its full analysis as one JSON-ready dict.
+
+    Runs any pending lazy analysis first, so the export is complete.
+    """
+    ensure_analysis(store, settings, progress=progress)
+    stories = storylines(store)
+    events = [e for s in stories for e in s["event_details"]]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "documents": [document_dict(d) for d in store.iter_documents()],
+        "events": events,
+        "storylines": [{"id": s["id"], "title": s["title"], "events": s["events"]} for s in stories],
+        "entities": list(store.iter_records("entity")),
+        "quotes": list(store.iter_records("quote")),
+        "figures": list(store.iter_records("figure")),
+        "briefings": list(store.iter_records("briefing")),
+        "rejects": store.rejects(),
+    }

@@ -1,0 +1,340 @@
+"""The pipeline: the one ordered list of stages, and the runs that push documents through it.
+
+Ingest-phase stages run on every document as it arrives (`ingest`); analysis-phase
+stages are costlier (NER, quotes, briefings) and run lazily per storyline (`analyze`),
+cached until the storyline changes. Per-document parts run on an engine (in-process,
+a process pool or Dask); batch and storyline parts run in the main process inside
+one store transaction per batch, so a crash never leaves half a batch behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from . import stages as _stages  # noqa: F401  (registers the built-in stages)
+from .engines import Engine, make_engine
+from .errors import ConfigError, InputError, StorylineError
+from .model import DateMention, Document, EntityMention, FigureMention, QuoteMention
+from .registry import REGISTRY, Batch, Stage
+from .settings import Settings, load_settings
+from .stages.ingest import Rejected, iter_inputs
+from .stores.base import Store
+
+STAGES: tuple[str, ...] = (
+    "ingest", "clean", "language", "quality", "dedup", "embed", "events", "storylines",
+    "entities", "quotes", "figures", "timeline", "briefing",
+)
+# What a raw document carries before the first stage runs.
+SOURCE_FIELDS = ("doc.id", "doc.raw", "doc.format", "doc.origin")
+# Raise when an analysis stage changes its output, so cached analysis is recomputed.
+ANALYSIS_VERSION = "1"
+
+Progress = Callable[[str, int, int | None], None]  # (description, advance, total)
+
+
+def check_order(names: Iterable[str]) -> None:
+    """Fail before any work starts if a stage needs something no earlier stage assigns.
+
+    Raises:
+        ConfigError: an unknown stage, a repeated one, or an unmet requirement.
+    """
+    available = set(SOURCE_FIELDS)
+    seen: set[str] = set()
+    for name in names:
+        if name not in REGISTRY:
+            raise ConfigError(f"unknown stage '{name}' (registered: {', '.join(sorted(REGISTRY))})")
+        if name in seen:
+            raise ConfigError(f"stage '{name}' is listed twice")
+        seen.add(name)
+        cls = REGISTRY[name]
+        missing = [r for r in cls.requires if r not in available]
+        if missing:
+            raise ConfigError(f"stage '{name}' requires {', '.join(missing)}, which no earlier stage assigns; "
+                              "move it after the stage that does")
+        available.update(cls.assigns)
+
+
+class Pipeline:
+    """Stage instances built from one Settings, in `STAGES` order."""
+
+    def __init__(self, settings: Settings | None = None, names: Iterable[str] = STAGES):
+        names = tuple(names)
+        check_order(names)
+        self.settings = settings or load_settings()
+        self.stages: list[Stage] = [REGISTRY[name](self.settings) for name in names]
+
+    def phase(self, phase: str) -> list[Stage]:
+        return [s for s in self.stages if s.phase == phase]
+
+    def process_document(self, doc: Document, phase: str) -> tuple[Document, list[tuple[str, str, str]], str | None]:
+        """Run the per-document parts of one phase.
+
+        Returns (doc, problems, reject reason); a problem is (stage, error type, message).
+        """
+        problems: list[tuple[str, str, str]] = []
+        for stage in self.phase(phase):
+            if not stage.has("process"):
+                continue
+            try:
+                doc = stage.process(doc)
+            except InputError as exc:
+                return doc, problems, exc.reason
+            except Exception as exc:  # a bug in one stage must not stop the run: record it
+                problems.append((stage.name, type(exc).__name__, str(exc)[:500]))
+                if stage.name in ("ingest", "clean"):
+                    return doc, problems, f"stage '{stage.name}' failed: {type(exc).__name__}: {exc}"[:300]
+        if phase == "ingest" and not (doc.text or "").strip():
+            return doc, problems, "no article text found"
+        return doc, problems, None
+
+
+# --- ingest -----------------------------------------------------------------------
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; `exit_code` follows the contract."""
+
+    stored: int = 0
+    versions: int = 0
+    unchanged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    problems: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        # A re-run where everything was already stored is a success, not a failure.
+        return 0 if self.stored + self.versions + self.unchanged > 0 else 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"stored": self.stored, "versions": self.versions, "unchanged": self.unchanged,
+                "rejected": len(self.rejected), "problems": self.problems,
+                "seconds": round(self.seconds, 3),
+                "docs_per_s": round((self.stored + self.versions) / self.seconds, 1) if self.seconds else None}
+
+
+def canonical_order(docs: list[Document]) -> list[Document]:
+    """Oldest first, then by id: batch stages see the same order whatever the input order."""
+    return sorted(docs, key=lambda d: (d.published is None, d.published or "", d.id))
+
+
+def ingest(store: Store, paths: Iterable[str], settings: Settings | None = None, *,
+           engine: Engine | str | None = None, progress: Progress | None = None,
+           on_reject: Callable[[Rejected], None] | None = None,
+           on_warning: Callable[[str], None] | None = None) -> IngestReport:
+    """Ingest files and folders into `store`, running the ingest-phase stages.
+
+    Args:
+        store: an open store.
+        paths: files or folders (walked recursively).
+        settings: resolved settings (defaults when None).
+        engine: "serial", "local" (process pool) or "dask", or an Engine.
+        progress: called as progress(description, advance, total).
+        on_reject: called once per unusable input, as it is found.
+
+    Returns:
+        IngestReport with counts and rejects; `report.exit_code` is the CLI's exit code.
+
+    Example:
+        with open_store("news.db") as store:
+            report = ingest(store, ["articles/"])
+    """
+    pipeline = Pipeline(settings)
+    settings = pipeline.settings
+    report = IngestReport()
+    started = time.perf_counter()
+    own_engine = not isinstance(engine, Engine)
+    engine = make_engine(engine, settings) if own_engine else engine
+    try:
+        for chunk in _chunks(iter_inputs(paths, max_bytes=settings.ingest.max_bytes), settings.ingest.batch_size):
+            _ingest_chunk(store, pipeline, engine, chunk, report, on_reject, on_warning)
+            if progress:
+                progress("ingest", len(chunk), None)
+    finally:
+        if own_engine:
+            engine.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _reject(store: Store, report: IngestReport, item: Rejected, on_reject) -> None:
+    store.put_reject(item.origin, item.reason, item.doc_id, item.raw)
+    report.rejected.append(Rejected(item.origin, item.reason, item.doc_id))
+    if on_reject:
+        on_reject(item)
+
+
+def _ingest_chunk(store: Store, pipeline: Pipeline, engine: Engine, chunk: list[Any], report: IngestReport,
+                  on_reject, on_warning) -> None:
+    todo: list[Document] = []
+    seen: dict[str, str] = {}
+    deferred: list[Document] = []
+    for item in chunk:
+        if isinstance(item, Rejected):
+            _reject(store, report, item, on_reject)
+            continue
+        if item.id in seen:
+            if seen[item.id] != item.raw_sha256:
+                deferred.append(item)  # a second version of one id: after the first is stored
+            else:
+                report.unchanged += 1
+            continue
+        seen[item.id] = item.raw_sha256
+        status = store.document_status(item.id, item.raw_sha256)
+        if status == "unchanged":
+            report.unchanged += 1
+            continue
+        item.extra["_status"] = status
+        todo.append(item)
+    if todo:
+        _process_and_store(store, pipeline, engine, todo, report, on_reject, on_warning)
+    if deferred:
+        _ingest_chunk(store, pipeline, engine, deferred, report, on_reject, on_warning)
+
+
+def _process_and_store(store, pipeline, engine, todo, report, on_reject, on_warning) -> None:
+    results = engine.map_documents(pipeline, todo, "ingest")
+    docs: list[Document] = []
+    with store.transaction():
+        for doc, problems, reason in results:
+            for stage_name, error, message in problems:
+                store.put_problem(stage_name, doc.id, error, message)
+                report.problems += 1
+            if reason:
+                _reject(store, report, Rejected(doc.origin, reason, doc.id, doc.raw), on_reject)
+                continue
+            docs.append(doc)
+        docs = canonical_order(docs)
+        batch = Batch(docs, store, pipeline.settings)
+        for stage in pipeline.phase("ingest"):
+            if stage.has("process_batch"):
+                stage.process_batch(batch)
+        store.put_documents(docs)
+    for doc in docs:
+        if doc.extra.get("_status") == "version":
+            report.versions += 1
+            message = f"{doc.origin}: '{doc.id}' already stored with other content; kept both, this is now version {doc.version}"
+            report.warnings.append(message)
+            if on_warning:
+                on_warning(message)
+        else:
+            report.stored += 1
+
+
+# --- analysis ---------------------------------------------------------------------
+
+ANALYSIS_FIELDS = {"entities": EntityMention, "quotes": QuoteMention, "figures": FigureMention, "dates": DateMention}
+
+
+def analysis_stamp(settings: Settings) -> str:
+    return f"{ANALYSIS_VERSION}-{settings.digest()}"
+
+
+def _payload(doc: Document) -> dict[str, Any]:
+    return {name: [asdict(m) for m in getattr(doc, name)] for name in ANALYSIS_FIELDS}
+
+
+def _attach(doc: Document, payload: dict[str, Any] | None) -> Document:
+    for name, cls in ANALYSIS_FIELDS.items():
+        setattr(doc, name, [cls(**m) for m in (payload or {}).get(name, [])])
+    return doc
+
+
+@dataclass
+class AnalysisReport:
+    documents: int = 0
+    storylines: int = 0
+    problems: int = 0
+    seconds: float = 0.0
+
+
+def analyze(store: Store, settings: Settings | None = None, *, storylines: Iterable[str] | None = None,
+            engine: Engine | str | None = None, progress: Progress | None = None) -> AnalysisReport:
+    """Run the analysis-phase stages where their cached results are stale.
+
+    Per-document results (entity, quote, figure and date mentions) are cached per
+    document; storyline-level results (linked entities, merged quotes, grouped
+    figures, event dates, briefings) are recomputed only for storylines whose
+    documents changed. With `storylines`, only those are brought up to date.
+    """
+    pipeline = Pipeline(settings)
+    settings = pipeline.settings
+    report = AnalysisReport()
+    started = time.perf_counter()
+    stamp = analysis_stamp(settings)
+    wanted = None if storylines is None else set(storylines)
+    stale = store.stale_analysis(stamp)
+    if wanted is not None:
+        stale = [d.id for d in store.iter_documents(stale) if d.storyline in wanted]
+    own_engine = not isinstance(engine, Engine)
+    engine = make_engine(engine, settings, analysis=True) if own_engine and stale else engine
+    try:
+        for start in range(0, len(stale), settings.ingest.batch_size):
+            docs = list(store.iter_documents(stale[start:start + settings.ingest.batch_size]))
+            results = engine.map_documents(pipeline, docs, "analysis")
+            payloads = {}
+            for doc, problems, _ in results:
+                for stage_name, error, message in problems:
+                    store.put_problem(stage_name, doc.id, error, message)
+                    report.problems += 1
+                payloads[doc.id] = _payload(doc)
+            store.put_analysis(payloads, stamp)
+            report.documents += len(docs)
+            if progress:
+                progress("analyse documents", len(docs), len(stale))
+    finally:
+        if own_engine and engine is not None:
+            engine.close()
+    _analyze_storylines(store, pipeline, stamp, wanted, set(stale), report, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _analyze_storylines(store, pipeline, stamp, wanted, fresh, report, progress) -> None:
+    members: dict[str, list[tuple[str, int, str | None]]] = {}
+    for doc in store.iter_documents():
+        if doc.storyline and (wanted is None or doc.storyline in wanted):
+            members.setdefault(doc.storyline, []).append((doc.id, doc.version, doc.event))
+    old = store.get_states("storyline_stamp", list(members))
+    todo = []
+    for storyline_id, rows in sorted(members.items()):
+        digest = hashlib.sha256(json.dumps([stamp, sorted(rows)]).encode()).hexdigest()[:16]
+        if old.get(storyline_id) != digest:
+            todo.append((storyline_id, digest, [r[0] for r in rows]))
+    stages = [s for s in pipeline.phase("analysis") if s.has("process_storyline")]
+    for storyline_id, digest, ids in todo:
+        docs = canonical_order(list(store.iter_documents(ids)))
+        payloads = store.get_analysis(ids)
+        for doc in docs:
+            _attach(doc, payloads.get(doc.id))
+        batch = Batch(docs, store, pipeline.settings, storyline=storyline_id, new=[i for i in ids if i in fresh])
+        with store.transaction():
+            for stage in stages:
+                try:
+                    stage.process_storyline(batch)
+                except StorylineError:
+                    raise
+                except Exception as exc:  # record and go on: one storyline must not block the rest
+                    store.put_problem(stage.name, None, type(exc).__name__, f"storyline {storyline_id}: {exc}"[:500])
+                    report.problems += 1
+            store.put_analysis({d.id: _payload(d) for d in docs}, stamp)
+            store.put_state("storyline_stamp", {storyline_id: digest})
+        report.storylines += 1
+        if progress:
+            progress("analyse storylines", 1, len(todo))

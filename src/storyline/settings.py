@@ -1,0 +1,125 @@
+"""Settings: declared once here, with help text; overlaid by a user file and the environment.
+
+Resolution order, each layer overriding only the keys it sets:
+1. the defaults in `SETTINGS` below;
+2. a TOML file (`--config FILE` or `STORYLINE_CONFIG`), sections matching the prefixes
+   (`[dedup]` `threshold = 0.7`);
+3. environment variables `STORYLINE_<SECTION>_<KEY>` (`STORYLINE_DEDUP_THRESHOLD=0.7`).
+
+`storyline config` prints the resolved values; `docs/settings.md` documents every key
+(a test checks that).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # "section.key"
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ingest.max_bytes", 10_000_000, "Largest input file (or JSONL line) accepted, in bytes; bigger ones are rejected with a reason."),
+    Setting("ingest.batch_size", 256, "Documents processed and committed together; a crash loses at most one uncommitted batch."),
+    Setting("ingest.workers", 0, "Worker processes for the per-document stages; 0 = one per CPU core."),
+    Setting("ingest.min_parallel", 64, "Batches smaller than this run in-process (starting workers costs more than it saves)."),
+    Setting("clean.max_html_bytes", 10_000_000, "HTML pages larger than this are rejected before parsing."),
+    Setting("language.min_score", 0.4, "Below this langdetect confidence the language is recorded as unknown ('und')."),
+    Setting("dedup.threshold", 0.8, "Estimated Jaccard similarity of word 5-shingles above which a document is a near-duplicate."),
+    Setting("dedup.num_perm", 64, "MinHash permutations; more is more precise and slower."),
+    Setting("events.threshold", 0.3, "Similarity above which a document joins an existing event."),
+    Setting("storylines.threshold", 0.2, "Similarity above which an event joins an existing storyline."),
+    Setting("briefing.sentences", 7, "Sentences in a briefing (5-10 reads best)."),
+    Setting("analysis.workers", 0, "Worker processes for the deep-analysis stages (NER, quotes); 0 = one per CPU core."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings:
+    """Resolved settings; `settings.dedup.threshold` or `settings["dedup.threshold"]`."""
+
+    def __init__(self, values: dict[str, Any]):
+        self._values = dict(values)
+        sections: dict[str, dict[str, Any]] = {}
+        for name, value in self._values.items():
+            section, key = name.split(".", 1)
+            sections.setdefault(section, {})[key] = value
+        for section, keys in sections.items():
+            setattr(self, section, SimpleNamespace(**keys))
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def items(self):
+        return self._values.items()
+
+    def digest(self) -> str:
+        """Short hash of the values, recorded as provenance of derived records."""
+        blob = json.dumps(self._values, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]
+
+    def __getstate__(self):
+        return self._values
+
+    def __setstate__(self, values):
+        self.__init__(values)
+
+
+def _coerce(setting: Setting, raw: Any, origin: str) -> Any:
+    kind = type(setting.default)
+    try:
+        if kind is bool and isinstance(raw, str):
+            if raw.lower() not in {"1", "0", "true", "false", "yes", "no"}:
+                raise ValueError(raw)
+            return raw.lower() in {"1", "true", "yes"}
+        return kind(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{origin}: {setting.name} must be {kind.__name__}, got {raw!r}") from exc
+
+
+def load_settings(path: str | os.PathLike | None = None, overrides: dict[str, Any] | None = None,
+                  environ: dict[str, str] | None = None) -> Settings:
+    """Resolve the settings from defaults, a TOML file, the environment and explicit overrides.
+
+    Raises:
+        ConfigError: an unknown key or a value of the wrong type.
+    """
+    environ = os.environ if environ is None else environ
+    values = {s.name: s.default for s in SETTINGS}
+    path = path or environ.get("STORYLINE_CONFIG")
+    if path:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read settings file {path}: {exc}") from exc
+        for section, keys in data.items():
+            if not isinstance(keys, dict):
+                raise ConfigError(f"{path}: '{section}' must be a [section]")
+            for key, raw in keys.items():
+                name = f"{section}.{key}"
+                if name not in _BY_NAME:
+                    raise ConfigError(f"{path}: unknown setting '{name}' (see `storyline config`)")
+                values[name] = _coerce(_BY_NAME[name], raw, str(path))
+    for setting in SETTINGS:
+        env = "STORYLINE_" + setting.name.replace(".", "_").upper()
+        if env in environ:
+            values[setting.name] = _coerce(setting, environ[env], env)
+    for name, raw in (overrides or {}).items():
+        if name not in _BY_NAME:
+            raise ConfigError(f"unknown setting '{name}' (see `storyline config`)")
+        values[name] = _coerce(_BY_NAME[name], raw, "override")
+    return Settings(values)

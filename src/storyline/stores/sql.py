@@ -1,0 +1,412 @@
+"""The store logic shared by the SQL backends; a backend supplies the connection,
+the schema migrations, the parameter style and full-text search."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, Iterable, Iterator
+
+from ..errors import NotFound
+from ..model import Document, Flag, Removed
+from .base import Hit
+
+# Columns of `documents` that map 1:1 to Document attributes.
+DOC_COLUMNS = (
+    "id", "version", "raw_sha256", "origin", "format", "title", "source", "url", "author",
+    "published", "published_confidence", "published_evidence", "fetched_at", "body", "text",
+    "language", "language_score", "duplicate_of", "event", "storyline",
+)
+JSON_COLUMNS = ("removed", "flags", "extra")
+RECORD_COLUMNS = ("storyline", "event", "date", "title")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _persisted_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    # Keys starting with "_" are scratch data for one run (e.g. feature vectors).
+    return {k: v for k, v in extra.items() if not k.startswith("_")}
+
+
+class SQLStore:
+    """Backend-independent half of a SQL store. Subclasses set `placeholder` and implement
+    `_connect`, `_migrations`, `_fts_*` and `_translate` (driver errors → StoreError)."""
+
+    placeholder = "?"
+    url = ""
+
+    def __init__(self) -> None:
+        self._depth = 0
+        self._lock = threading.RLock()
+
+    # plumbing ------------------------------------------------------------
+    def _q(self, sql: str) -> str:
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
+    def _execute(self, sql: str, params: Iterable[Any] = ()):
+        with self._translate():
+            return self.conn.execute(self._q(sql), tuple(params))
+
+    def _executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        rows = [tuple(r) for r in rows]
+        if rows:
+            with self._translate():
+                self.conn.executemany(self._q(sql), rows)
+
+    def _all(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        return self._execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: Iterable[Any] = ()):
+        return self._execute(sql, params).fetchone()
+
+    @contextmanager
+    def transaction(self):
+        """Group writes; nested uses join the outer transaction. Rolls back on error."""
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self._begin()
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._rollback()
+                raise
+            self._depth -= 1
+            if outer:
+                self._commit()
+
+    @contextmanager
+    def _write(self):
+        """A write outside any explicit transaction commits by itself."""
+        with self.transaction():
+            yield
+
+    def close(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            conn.close()
+            self.conn = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # schema --------------------------------------------------------------
+    def _migrate(self) -> None:
+        with self._write():
+            self._execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
+            current = int(row[0]) if row else 0
+            for version, statements in enumerate(self._migrations(), start=1):
+                if version <= current:
+                    continue
+                for statement in statements:
+                    self._execute(statement)
+                self._execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(version),))
+
+    def schema_version(self) -> int:
+        row = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
+        return int(row[0]) if row else 0
+
+    # documents -----------------------------------------------------------
+    def document_status(self, doc_id: str, raw_sha256: str) -> str:
+        row = self._one("SELECT raw_sha256 FROM documents WHERE id = ? AND current = 1", (doc_id,))
+        if row is None:
+            return "new"
+        return "unchanged" if row[0] == raw_sha256 else "version"
+
+    def put_documents(self, docs: Iterable[Document]) -> None:
+        with self._write():
+            for doc in docs:
+                self._put_blob(doc.raw_sha256, doc.raw)
+                previous = self._one(
+                    "SELECT rowid, version, title, text FROM documents WHERE id = ? AND current = 1",
+                    (doc.id,))
+                if previous is not None:
+                    self._fts_delete(previous[0], previous[2], previous[3])
+                    self._execute("UPDATE documents SET current = 0 WHERE rowid = ?", (previous[0],))
+                    doc.version = max(doc.version, previous[1] + 1)
+                row = self._document_row(doc)
+                columns = ", ".join(row)
+                marks = ", ".join("?" for _ in row)
+                self._execute(f"INSERT INTO documents ({columns}, current, ingested_at) "
+                              f"VALUES ({marks}, 1, ?)", (*row.values(), now()))
+                rowid = self._one("SELECT rowid FROM documents WHERE id = ? AND current = 1",
+                                  (doc.id,))[0]
+                self._fts_insert(rowid, doc.title, doc.text)
+
+    def _put_blob(self, sha: str, raw: bytes) -> None:
+        self._execute("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) "
+                      "ON CONFLICT (sha256) DO NOTHING", (sha, len(raw), self._blob(raw)))
+
+    def _blob(self, raw: bytes) -> Any:
+        return raw
+
+    def _document_row(self, doc: Document) -> dict[str, Any]:
+        row = {c: getattr(doc, c) for c in DOC_COLUMNS}
+        row["removed"] = dumps([[r.start, r.end, r.reason] for r in doc.removed])
+        row["flags"] = dumps({n: {"score": f.score, "evidence": f.evidence} for n, f in doc.flags.items()})
+        row["extra"] = dumps(_persisted_extra(doc.extra))
+        return row
+
+    def update_documents(self, docs: Iterable[Document], fields: tuple[str, ...]) -> None:
+        unknown = set(fields) - set(DOC_COLUMNS) - set(JSON_COLUMNS)
+        if unknown:
+            raise ValueError(f"cannot update unknown document fields {sorted(unknown)}")
+        sets = ", ".join(f"{f} = ?" for f in fields)
+        rows = []
+        for doc in docs:
+            full = self._document_row(doc)
+            rows.append([full[f] for f in fields] + [doc.id])
+        with self._write():
+            self._executemany(f"UPDATE documents SET {sets} WHERE id = ? AND current = 1", rows)
+
+    _SELECT = "SELECT " + ", ".join(DOC_COLUMNS + JSON_COLUMNS) + " FROM documents"
+
+    def _to_document(self, row: tuple, raw: bool = False) -> Document:
+        values = dict(zip(DOC_COLUMNS + JSON_COLUMNS, row))
+        removed = [Removed(*r) for r in json.loads(values.pop("removed") or "[]")]
+        flags = {n: Flag(n, f["score"], f["evidence"])
+                 for n, f in json.loads(values.pop("flags") or "{}").items()}
+        extra = json.loads(values.pop("extra") or "{}")
+        doc = Document(**values, removed=removed, flags=flags, extra=extra)
+        if raw:
+            doc.raw = self.get_raw(doc.raw_sha256)
+        return doc
+
+    def get_document(self, doc_id: str, version: int | None = None, *, raw: bool = False) -> Document:
+        if version is None:
+            row = self._one(self._SELECT + " WHERE id = ? AND current = 1", (doc_id,))
+        else:
+            row = self._one(self._SELECT + " WHERE id = ? AND version = ?", (doc_id, version))
+        if row is None:
+            suffix = f" version {version}" if version is not None else ""
+            raise NotFound(f"no document '{doc_id}'{suffix} (try `storyline search` or `storyline stories`)")
+        return self._to_document(row, raw)
+
+    def iter_documents(self, ids: Iterable[str] | None = None, *, event: str | None = None,
+                       storyline: str | None = None) -> Iterator[Document]:
+        where, params = ["current = 1"], []
+        if event is not None:
+            where.append("event = ?")
+            params.append(event)
+        if storyline is not None:
+            where.append("storyline = ?")
+            params.append(storyline)
+        sql = self._SELECT + " WHERE " + " AND ".join(where)
+        if ids is None:
+            for row in self._all(sql + " ORDER BY id", params):
+                yield self._to_document(row)
+            return
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._all(sql + f" AND id IN ({marks})", [*params, *chunk])
+            by_id = {row[0]: row for row in rows}
+            for doc_id in chunk:
+                if doc_id in by_id:
+                    yield self._to_document(by_id[doc_id])
+
+    def document_ids(self) -> list[str]:
+        return [r[0] for r in self._all("SELECT id FROM documents WHERE current = 1 ORDER BY id")]
+
+    def document_versions(self, doc_id: str) -> list[dict[str, Any]]:
+        rows = self._all("SELECT version, raw_sha256, ingested_at, current, title FROM documents "
+                         "WHERE id = ? ORDER BY version", (doc_id,))
+        return [dict(zip(("version", "raw_sha256", "ingested_at", "current", "title"), r)) for r in rows]
+
+    def count_documents(self) -> int:
+        return self._one("SELECT COUNT(*) FROM documents WHERE current = 1")[0]
+
+    def get_raw(self, raw_sha256: str) -> bytes:
+        row = self._one("SELECT data FROM blobs WHERE sha256 = ?", (raw_sha256,))
+        if row is None:
+            raise NotFound(f"no raw input with sha256 {raw_sha256}")
+        return bytes(row[0])
+
+    def delete_document(self, doc_id: str) -> None:
+        with self._write():
+            for rowid, title, text in self._all(
+                    "SELECT rowid, title, text FROM documents WHERE id = ? AND current = 1", (doc_id,)):
+                self._fts_delete(rowid, title, text)
+            self._execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            self._execute("DELETE FROM analysis WHERE doc_id = ?", (doc_id,))
+
+    # problems ------------------------------------------------------------
+    def put_reject(self, origin: str, reason: str, doc_id: str | None = None,
+                   raw: bytes | None = None) -> None:
+        sha = hashlib.sha256(raw).hexdigest() if raw is not None else None
+        with self._write():
+            if raw is not None:
+                self._put_blob(sha, raw)
+            self._execute("INSERT INTO rejects (origin, doc_id, reason, raw_sha256, at) "
+                          "VALUES (?, ?, ?, ?, ?)", (origin, doc_id, reason, sha, now()))
+
+    def rejects(self) -> list[dict[str, Any]]:
+        rows = self._all("SELECT origin, doc_id, reason, raw_sha256, at FROM rejects ORDER BY id")
+        return [dict(zip(("origin", "doc_id", "reason", "raw_sha256", "at"), r)) for r in rows]
+
+    def put_problem(self, stage: str, doc_id: str | None, error: str, message: str) -> None:
+        with self._write():
+            self._execute("INSERT INTO problems (stage, doc_id, error, message, at) VALUES (?, ?, ?, ?, ?)",
+                          (stage, doc_id, error, message, now()))
+
+    def problems(self) -> list[dict[str, Any]]:
+        rows = self._all("SELECT stage, doc_id, error, message, at FROM problems ORDER BY id")
+        return [dict(zip(("stage", "doc_id", "error", "message", "at"), r)) for r in rows]
+
+    # records -------------------------------------------------------------
+    def put_records(self, kind: str, records: Iterable[dict[str, Any]]) -> None:
+        rows = [(kind, r["id"], *(r.get(c) for c in RECORD_COLUMNS), dumps(r), now()) for r in records]
+        with self._write():
+            self._executemany(
+                "INSERT INTO records (kind, id, storyline, event, date, title, data, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET "
+                "storyline = excluded.storyline, event = excluded.event, date = excluded.date, "
+                "title = excluded.title, data = excluded.data, updated_at = excluded.updated_at", rows)
+
+    def get_record(self, kind: str, record_id: str) -> dict[str, Any]:
+        row = self._one("SELECT data FROM records WHERE kind = ? AND id = ?",
+                        (kind, self.resolve(kind, record_id)))
+        if row is None:
+            raise NotFound(f"no {kind} '{record_id}' (list them with `storyline stories`)")
+        return json.loads(row[0])
+
+    def iter_records(self, kind: str, *, storyline: str | None = None,
+                     event: str | None = None) -> Iterator[dict[str, Any]]:
+        sql, params = "SELECT data FROM records WHERE kind = ?", [kind]
+        if storyline is not None:
+            sql += " AND storyline = ?"
+            params.append(storyline)
+        if event is not None:
+            sql += " AND event = ?"
+            params.append(event)
+        for (data,) in self._all(sql + " ORDER BY id", params):
+            yield json.loads(data)
+
+    def delete_records(self, kind: str, ids: Iterable[str] | None = None, *,
+                       storyline: str | None = None) -> None:
+        with self._write():
+            if storyline is not None:
+                self._execute("DELETE FROM records WHERE kind = ? AND storyline = ?", (kind, storyline))
+            for record_id in ids or ():
+                self._execute("DELETE FROM records WHERE kind = ? AND id = ?", (kind, record_id))
+
+    def redirect(self, kind: str, old_id: str, new_id: str) -> None:
+        with self._write():
+            self._execute("INSERT INTO redirects (kind, old_id, new_id, at) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (kind, old_id) DO UPDATE SET new_id = excluded.new_id",
+                          (kind, old_id, new_id, now()))
+
+    def resolve(self, kind: str, record_id: str) -> str:
+        seen = {record_id}
+        while True:
+            row = self._one("SELECT new_id FROM redirects WHERE kind = ? AND old_id = ?", (kind, record_id))
+            if row is None or row[0] in seen:
+                return record_id
+            record_id = row[0]
+            seen.add(record_id)
+
+    # stage state -----------------------------------------------------------
+    def get_state(self, ns: str, key: str) -> Any:
+        row = self._one("SELECT value FROM state WHERE ns = ? AND key = ?", (ns, key))
+        return None if row is None else _load_state(row[0])
+
+    def get_states(self, ns: str, keys: Iterable[str] | None = None) -> dict[str, Any]:
+        if keys is None:
+            rows = self._all("SELECT key, value FROM state WHERE ns = ?", (ns,))
+            return {k: _load_state(v) for k, v in rows}
+        out: dict[str, Any] = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for k, v in self._all(f"SELECT key, value FROM state WHERE ns = ? AND key IN ({marks})",
+                                  (ns, *chunk)):
+                out[k] = _load_state(v)
+        return out
+
+    def put_state(self, ns: str, items: dict[str, Any]) -> None:
+        rows = [(ns, k, self._blob(_dump_state(v))) for k, v in items.items()]
+        with self._write():
+            self._executemany("INSERT INTO state (ns, key, value) VALUES (?, ?, ?) "
+                              "ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value", rows)
+
+    def delete_state(self, ns: str, keys: Iterable[str]) -> None:
+        with self._write():
+            self._executemany("DELETE FROM state WHERE ns = ? AND key = ?", ((ns, k) for k in keys))
+
+    def add_keys(self, ns: str, pairs: Iterable[tuple[str, str]]) -> None:
+        with self._write():
+            self._executemany("INSERT INTO keys (ns, key, target) VALUES (?, ?, ?) "
+                              "ON CONFLICT (ns, key, target) DO NOTHING",
+                              ((ns, k, t) for k, t in pairs))
+
+    def lookup_keys(self, ns: str, keys: Iterable[str]) -> list[tuple[str, str]]:
+        keys = list(dict.fromkeys(keys))
+        out: list[tuple[str, str]] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            out.extend(self._all(f"SELECT key, target FROM keys WHERE ns = ? AND key IN ({marks})",
+                                 (ns, *chunk)))
+        return out
+
+    def remove_keys(self, ns: str, targets: Iterable[str]) -> None:
+        with self._write():
+            self._executemany("DELETE FROM keys WHERE ns = ? AND target = ?", ((ns, t) for t in targets))
+
+    # analysis cache ----------------------------------------------------------
+    def put_analysis(self, items: dict[str, dict[str, Any]], stamp: str) -> None:
+        with self._write():
+            self._executemany(
+                "INSERT INTO analysis (doc_id, stamp, data) VALUES (?, ?, ?) "
+                "ON CONFLICT (doc_id) DO UPDATE SET stamp = excluded.stamp, data = excluded.data",
+                ((doc_id, stamp, dumps(data)) for doc_id, data in items.items()))
+
+    def get_analysis(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        ids = list(doc_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for doc_id, data in self._all(f"SELECT doc_id, data FROM analysis WHERE doc_id IN ({marks})", chunk):
+                out[doc_id] = json.loads(data)
+        return out
+
+    def stale_analysis(self, stamp: str) -> list[str]:
+        rows = self._all("SELECT d.id FROM documents d LEFT JOIN analysis a ON a.doc_id = d.id "
+                         "WHERE d.current = 1 AND (a.stamp IS NULL OR a.stamp <> ?) ORDER BY d.id", (stamp,))
+        return [r[0] for r in rows]
+
+    # search ------------------------------------------------------------------
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:
+        return self._fts_search(query, limit, offset)
+
+
+def _dump_state(value: Any) -> bytes:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return b"B" + bytes(value)
+    return b"J" + dumps(value).encode()
+
+
+def _load_state(blob: Any) -> Any:
+    blob = bytes(blob)
+    return blob[1:] if blob[:1] == b"B" else json.loads(blob[1:])

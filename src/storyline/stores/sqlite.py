@@ -1,0 +1,147 @@
+"""SQLite backend: the embedded default (WAL, foreign keys, FTS5 over clean text)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import ConflictError, StoreError, StoreUnavailable
+from .base import Hit
+from .sql import SQLStore
+
+# Each entry is one schema version; never edit a released entry, append a new one.
+MIGRATIONS: list[list[str]] = [
+    [
+        "CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL)",
+        """CREATE TABLE documents (
+            id TEXT NOT NULL, version INTEGER NOT NULL, current INTEGER NOT NULL DEFAULT 1,
+            raw_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            origin TEXT, format TEXT, title TEXT, source TEXT, url TEXT, author TEXT,
+            published TEXT, published_confidence REAL, published_evidence TEXT, fetched_at TEXT,
+            ingested_at TEXT, body TEXT, text TEXT, removed TEXT, language TEXT, language_score REAL,
+            flags TEXT, duplicate_of TEXT, event TEXT, storyline TEXT, extra TEXT,
+            PRIMARY KEY (id, version))""",
+        "CREATE UNIQUE INDEX documents_current ON documents(id) WHERE current = 1",
+        "CREATE INDEX documents_event ON documents(event) WHERE current = 1",
+        "CREATE INDEX documents_storyline ON documents(storyline) WHERE current = 1",
+        "CREATE INDEX documents_published ON documents(published) WHERE current = 1",
+        "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', "
+        "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')",
+        """CREATE TABLE rejects (id INTEGER PRIMARY KEY AUTOINCREMENT, origin TEXT NOT NULL,
+            doc_id TEXT, reason TEXT NOT NULL, raw_sha256 TEXT, at TEXT NOT NULL)""",
+        """CREATE TABLE problems (id INTEGER PRIMARY KEY AUTOINCREMENT, stage TEXT NOT NULL,
+            doc_id TEXT, error TEXT NOT NULL, message TEXT NOT NULL, at TEXT NOT NULL)""",
+        """CREATE TABLE records (kind TEXT NOT NULL, id TEXT NOT NULL, storyline TEXT, event TEXT,
+            date TEXT, title TEXT, data TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (kind, id))""",
+        "CREATE INDEX records_storyline ON records(kind, storyline)",
+        "CREATE INDEX records_event ON records(kind, event)",
+        "CREATE INDEX records_date ON records(kind, date)",
+        """CREATE TABLE redirects (kind TEXT NOT NULL, old_id TEXT NOT NULL, new_id TEXT NOT NULL,
+            at TEXT NOT NULL, PRIMARY KEY (kind, old_id))""",
+        "CREATE TABLE state (ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (ns, key))",
+        "CREATE TABLE keys (ns TEXT NOT NULL, key TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (ns, key, target))",
+        "CREATE INDEX keys_target ON keys(ns, target)",
+        "CREATE TABLE analysis (doc_id TEXT PRIMARY KEY, stamp TEXT NOT NULL, data TEXT NOT NULL)",
+    ],
+]
+
+_FTS_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class SQLiteStore(SQLStore):
+    """A store in one SQLite file (or ':memory:').
+
+    Example:
+        with SQLiteStore("storyline.db") as store:
+            print(store.count_documents())
+    """
+
+    def __init__(self, path: str | Path = "storyline.db", *, timeout: float = 30.0):
+        super().__init__()
+        self.path = str(path)
+        self.url = self.path
+        if self.path != ":memory:":
+            parent = Path(self.path).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StoreUnavailable(f"cannot open store {self.path}: folder {parent} does not exist")
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a batch is one transaction.
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                        check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(f"cannot open store {self.path}: {exc} (is it a storyline database?)") from exc
+        self._migrate()
+
+    @contextmanager
+    def _translate(self):
+        try:
+            yield
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"{self.path}: {exc}") from exc
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreUnavailable(f"{self.path} is busy (another process holds the write lock): {exc}") from exc
+            raise StoreError(f"{self.path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    def _begin(self) -> None:
+        # IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout
+        # instead of failing half-way through a batch.
+        with self._translate():
+            self.conn.execute("BEGIN IMMEDIATE")
+
+    def _commit(self) -> None:
+        with self._translate():
+            self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.conn is not None and self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def _migrations(self) -> list[list[str]]:
+        return MIGRATIONS
+
+    def _fts_insert(self, rowid: int, title: str | None, text: str | None) -> None:
+        self._execute("INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)",
+                      (rowid, title or "", text or ""))
+
+    def _fts_delete(self, rowid: int, title: str | None, text: str | None) -> None:
+        self._execute("INSERT INTO documents_fts (documents_fts, rowid, title, text) "
+                      "VALUES ('delete', ?, ?, ?)", (rowid, title or "", text or ""))
+
+    def _fts_search(self, query: str, limit: int, offset: int) -> list[Hit]:
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self._all(
+            "SELECT d.id, d.title, snippet(documents_fts, 1, '[[', ']]', ' … ', 24), "
+            "bm25(documents_fts, 4.0, 1.0) AS rank FROM documents_fts "
+            "JOIN documents d ON d.rowid = documents_fts.rowid "
+            "WHERE documents_fts MATCH ? AND d.current = 1 ORDER BY rank LIMIT ? OFFSET ?",
+            (match, limit, offset))
+        return [Hit(r[0], r[1], r[2], -float(r[3])) for r in rows]
+
+    def integrity_check(self) -> str:
+        return self._one("PRAGMA integrity_check")[0]
+
+
+def fts_query(query: str) -> str:
+    """Turn user text into a safe FTS5 query: words ANDed, quoted phrases kept.
+
+    FTS5 syntax errors ("unterminated string", bare operators) would otherwise reach
+    the user as SQL errors.
+    """
+    parts = []
+    for phrase, word in re.findall(r'"([^"]+)"|(\S+)', query):
+        words = _FTS_WORD.findall(phrase or word)
+        if words:
+            parts.append('"' + " ".join(words) + '"' + ("" if phrase else "*" if (word or "").endswith("*") else ""))
+    return " AND ".join(parts)
