@@ -22,7 +22,7 @@ from .settings import SETTINGS, load_settings
 from .stores import DEFAULT_DB, open_store
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 # --- shared options --------------------------------------------------------------

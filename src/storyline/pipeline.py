@@ -151,7 +151,8 @@ def ingest(store: Store, paths: Iterable[str], settings: Settings | None = None,
     own_engine = not isinstance(engine, Engine)
     engine = make_engine(engine, settings) if own_engine else engine
     try:
-        for chunk in _chunks(iter_inputs(paths, max_bytes=settings.ingest.max_bytes), settings.ingest.batch_size):
+        inputs = iter_inputs(paths, max_bytes=settings.ingest.max_bytes, skip=_store_files(store))
+        for chunk in _chunks(inputs, settings.ingest.batch_size):
             _ingest_chunk(store, pipeline, engine, chunk, report, on_reject, on_warning)
             if progress:
                 progress("ingest", len(chunk), None)
@@ -160,6 +161,14 @@ def ingest(store: Store, paths: Iterable[str], settings: Settings | None = None,
             engine.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _store_files(store: Store) -> list[str]:
+    """The store's own files, so `storyline ingest .` does not try to ingest its database."""
+    path = getattr(store, "path", None)
+    if not path or path == ":memory:":
+        return []
+    return [path + suffix for suffix in ("", "-wal", "-shm", "-journal")]
 
 
 def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:

@@ -91,14 +91,14 @@ def _kind(name: str) -> tuple[str, bool]:
     return "unknown", gz
 
 
-def _iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Rejected]:
+def _iter_files(paths: Iterable[str | os.PathLike], skip: frozenset[Path]) -> Iterator[Path | Rejected]:
     for raw_path in paths:
         path = Path(raw_path)
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith("."):
+                    if not name.startswith(".") and (Path(root) / name).resolve() not in skip:
                         yield Path(root) / name
         elif path.is_file():
             yield path
@@ -135,13 +135,16 @@ def _gunzip(raw: bytes, origin: str, limit: int) -> bytes | Rejected:
         return Rejected(origin, f"broken gzip data: {exc}")
 
 
-def iter_inputs(paths: Iterable[str | os.PathLike], *, max_bytes: int = 10_000_000) -> Iterator[Document | Rejected]:
+def iter_inputs(paths: Iterable[str | os.PathLike], *, max_bytes: int = 10_000_000,
+                skip: Iterable[str | os.PathLike] = ()) -> Iterator[Document | Rejected]:
     """Yield one raw Document (or Rejected) per article found under `paths`, streaming.
 
     Files are visited in sorted order; containers are split: a JSONL file gives one
-    document per line, a feed one per entry.
+    document per line, a feed one per entry. Files in `skip` (the store's own files)
+    are passed over when a folder is walked.
     """
-    for item in _iter_files(paths):
+    skipped = frozenset(Path(p).resolve() for p in skip)
+    for item in _iter_files(paths, skipped):
         if isinstance(item, Rejected):
             yield item
             continue
@@ -318,6 +321,7 @@ def _iter_feed(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = (*range(0, 9), *range(14, 32), 127)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -329,7 +333,14 @@ def binary_kind(raw: bytes) -> str | None:
     if any(raw.startswith(bom) for bom, _ in _BOMS):
         return None
     head = raw[:8192]
-    if head.count(b"\x00") > len(head) // 100 + 1:
+    if not head:
+        return None
+    # UTF-16 without a BOM has a NUL in every other byte of ASCII text; that is text.
+    if head[1::2].count(0) > len(head) * 0.4 or head[0::2].count(0) > len(head) * 0.4:
+        return None
+    controls = sum(head.count(bytes([c])) for c in _CONTROL_BYTES)
+    # A few stray NULs or control bytes are damage we can strip; many mean binary.
+    if head.count(0) > len(head) * 0.003 + 2 or controls > len(head) * 0.05:
         return "binary data"
     return None
 
@@ -367,6 +378,14 @@ def decode_bytes(raw: bytes, origin: str = "", declared: str | None = None) -> t
         if best is None or best.encoding is None:
             raise InputError(origin, "undecodable bytes (no text encoding fits)")
         encoding = best.encoding
+        # On short Latin text the detector picks among single-byte code pages almost at
+        # random; Windows-1252 is by far the likeliest in news archives.
+        if encoding.startswith(("cp12", "iso8859", "latin", "mac")):
+            try:
+                raw.decode("cp1252")
+                encoding = "cp1252"
+            except UnicodeDecodeError:
+                pass
         text = raw.decode(encoding, "replace")
     return normalize_text(text), encoding
 

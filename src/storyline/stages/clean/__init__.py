@@ -15,6 +15,16 @@ from ...registry import stage
 _JUNK = re.compile(r"^(read also|sponsored content|follow .* on google news|latest news|more)\b", re.I)
 
 
+def _fragment_text(html: str) -> str:
+    import lxml.html
+
+    root = lxml.html.fromstring(html)
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    blocks = [" ".join(el.text_content().split()) for el in root.iter("p", "h1", "h2", "h3", "li")]
+    return "\n\n".join(b for b in blocks if b) or " ".join(root.text_content().split())
+
+
 def _is_headline(line: str) -> bool:
     words = line.split()
     return 0 < len(words) <= 25 and not line.rstrip().endswith((".", ",", ":", ";"))
@@ -25,15 +35,20 @@ def clean(doc: Document, settings) -> Document:
     if doc.format == "html" or "html" in doc.extra:
         import trafilatura
 
-        html = doc.extra.pop("html", None) or doc.raw.decode("utf-8", "replace")
+        html = doc.extra.get("html") or doc.raw.decode("utf-8", "replace")
         result = trafilatura.bare_extraction(html, with_metadata=True, url=doc.url)
-        if result is None or not (result.text or "").strip():
+        if (result is None or not (result.text or "").strip()) and "html" in doc.extra:
+            result = None
+            doc.body = _fragment_text(html)  # feed/JSONL fragments are too small for trafilatura
+        elif result is None or not (result.text or "").strip():
             raise InputError(doc.origin, "no article text found in the HTML page", doc.id)
-        doc.body = result.text
-        doc.title = doc.title or result.title
-        doc.author = doc.author or result.author
-        doc.source = doc.source or result.sitename
-        doc.published = doc.published or result.date
+        if result is not None:
+            doc.body = result.text
+            doc.title = doc.title or result.title
+            doc.author = doc.author or result.author
+            doc.source = doc.source or result.sitename
+            doc.published = doc.published or result.date
+    doc.extra.pop("html", None)
     removed: list[Removed] = []
     kept: list[str] = []
     title_done = doc.title is not None

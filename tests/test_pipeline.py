@@ -1,0 +1,94 @@
+"""pipeline: stage order checks, registry rules, engines, canonical order."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import write
+from storyline.engines import ProcessEngine, SerialEngine
+from storyline.errors import ConfigError
+from storyline.model import Document
+from storyline.pipeline import STAGES, Pipeline, canonical_order, check_order, ingest
+from storyline.registry import REGISTRY, Stage, stage
+
+
+def test_pipeline_lists_every_registered_stage_once():
+    assert len(STAGES) == len(set(STAGES))
+    assert set(STAGES) <= set(REGISTRY)
+    check_order(STAGES)
+
+
+def test_pipeline_refuses_a_stage_before_its_requirements():
+    with pytest.raises(ConfigError, match="stage 'quotes' requires doc.entities"):
+        check_order(["ingest", "clean", "language", "quotes", "entities"])
+    with pytest.raises(ConfigError, match="unknown stage 'nope'"):
+        check_order(["ingest", "nope"])
+    with pytest.raises(ConfigError, match="listed twice"):
+        check_order(["ingest", "ingest"])
+
+
+def test_registry_rejects_bad_names_and_clashes():
+    with pytest.raises(ConfigError, match="contain no '.'"):
+        stage("a.b")
+    with pytest.raises(ConfigError, match="already registered"):
+        @stage("quotes", phase="analysis")
+        class Other(Stage):
+            pass
+    assert REGISTRY["quotes"].__name__ == "Quotes"
+
+
+def test_pipeline_canonical_order_ignores_input_order():
+    docs = [Document(id="b", published="2020-01-02"), Document(id="a"), Document(id="c", published="2020-01-01")]
+    assert [d.id for d in canonical_order(docs)] == ["c", "b", "a"]
+    assert [d.id for d in canonical_order(docs[::-1])] == ["c", "b", "a"]
+
+
+def _articles(tmp_path, n=6):
+    for i in range(n):
+        write(tmp_path, f"a{i}.txt", f"Headline number {i}\n\nThe council of town {i} met on Monday and voted "
+                                      f"to repair bridge {i}, officials said. Work starts in spring.")
+    return tmp_path
+
+
+def test_pipeline_process_pool_matches_serial(tmp_path, settings):
+    docs = [Document(id=f"a{i}", raw=p.read_bytes(), format="text", origin=str(p))
+            for i, p in enumerate(sorted(_articles(tmp_path).glob("*.txt")))]
+    pipeline = Pipeline(settings)
+    serial = SerialEngine().map_documents(pipeline, [Document(**d.__dict__) for d in docs], "ingest")
+    pool = ProcessEngine(settings, workers=2, min_parallel=1)
+    try:
+        parallel = pool.map_documents(pipeline, docs, "ingest")
+    finally:
+        pool.close()
+    strip = lambda r: (r[0].id, r[0].text, r[0].title, r[0].language, r[2])
+    assert [strip(r) for r in serial] == [strip(r) for r in parallel]
+
+
+def test_pipeline_stage_bug_becomes_a_recorded_problem(settings):
+    class Broken(Stage):
+        name = "broken"
+
+        def process(self, doc):
+            raise ValueError("boom")
+
+    pipeline = Pipeline(settings)
+    pipeline.stages.insert(3, Broken(settings))
+    doc, problems, reason = pipeline.process_document(
+        Document(id="x", raw=b"Title here\n\nSome article text that is long enough to keep.", format="text"), "ingest")
+    assert problems == [("broken", "ValueError", "boom")] and reason is None
+    assert doc.text  # later stages still ran
+
+
+def test_pipeline_input_order_does_not_change_results(tmp_path, settings):
+    from storyline.stores.sqlite import SQLiteStore
+
+    folder = _articles(tmp_path / "in")
+    files = sorted(folder.glob("*.txt"))
+    results = []
+    for order, name in ((files, "fwd.db"), (files[::-1], "rev.db")):
+        with SQLiteStore(tmp_path / name) as store:
+            ingest(store, order, settings, engine="serial")
+            results.append(json.dumps([(d.id, d.event, d.storyline, d.duplicate_of) for d in store.iter_documents()]))
+    assert results[0] == results[1]
