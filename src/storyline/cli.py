@@ -323,16 +323,17 @@ def config(config, as_json):
 
 
 @cli.command()
-@click.option("--db", "db", default=None, help="Keep the demo database in this file (default: a temporary one).")
+@click.option("--db", "db", default=None, help="Database file for the demo (default: ./storyline-demo.db).")
 @handle_errors
 def demo(db):
     """Ingest the built-in demo corpus and show its storylines, events and one briefing.
 
     Example: storyline demo --db demo.db
     """
-    from .demo import run_demo
+    from .demo.run import run_demo
 
-    run_demo(db, out=out, err=err)
+    with progress_bar() as bar:
+        run_demo(db, out=out, err=err, progress=bar)
 
 
 def _write_output(text: str, output: str | None) -> None:
