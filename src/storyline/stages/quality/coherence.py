@@ -80,9 +80,11 @@ def incoherence_signals(text: str, language: str | None = "en") -> list[tuple[st
     english = language in (None, "en")
     spans = sentence_spans(text, language or "en")
     sentences = [text[a:b] for a, b in spans]
+    units = _units(text, spans)
+    sets = [_content(u) for u in units]
     hits: list[tuple[str, float]] = []
-    hits += _mixture(text)
-    hits += _lede(text)
+    hits += _mixture(units, sets)
+    hits += _lede(units, sets)
     if language not in ("de",):  # German capitalises every noun
         hits += _name_order(text, spans)
     if english and sentences and DANGLING_OPENERS.match(sentences[0]):
@@ -96,7 +98,7 @@ def incoherence_signals(text: str, language: str | None = "en") -> list[tuple[st
 # --- cohesion ------------------------------------------------------------------
 
 
-def _units(text: str) -> list[str]:
+def _units(text: str, spans: list[tuple[int, int]]) -> list[str]:
     """Paragraphs (sentences when there are few), merged down to at most `_MAX_UNITS`."""
     paras: list[str] = []
     for p in re.split(r"\n\s*\n|\n", text):
@@ -107,7 +109,7 @@ def _units(text: str) -> list[str]:
         else:
             paras.append(p)
     if len(paras) < 6:
-        paras = [text[a:b] for a, b in sentence_spans(text)]
+        paras = [text[a:b] for a, b in spans]
     if len(paras) > _MAX_UNITS:
         step = math.ceil(len(paras) / _MAX_UNITS)
         paras = [" ".join(paras[i : i + step]) for i in range(0, len(paras), step)]
@@ -118,46 +120,57 @@ def _content(chunk: str) -> set[str]:
     return {w.lower()[:6] for w in _CONTENT_WORD.findall(chunk) if w.lower() not in _STOP}
 
 
-def _sim(a: set[str], b: set[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / math.sqrt(len(a) * len(b))
+def _similarities(sets: list[set[str]]) -> np.ndarray:
+    """Cosine similarity of binary bags of words, all pairs at once."""
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for r, words in enumerate(sets):
+        for w in words:
+            rows.append(r)
+            cols.append(vocab.setdefault(w, len(vocab)))
+    m = np.zeros((len(sets), max(1, len(vocab))), dtype=np.float32)
+    m[rows, cols] = 1.0
+    sizes = np.sqrt(np.maximum(m.sum(axis=1), 1.0))
+    return (m @ m.T) / np.outer(sizes, sizes)
 
 
-def topic_split(text: str) -> tuple[float, list[int], list[str]]:
+def topic_split(units: list[str], sets: list[set[str]]) -> tuple[float, list[int]]:
     """Best two-way split of the paragraphs by shared words (normalised cut).
 
-    Returns (ncut, indices of the smaller side, units). A single article keeps
-    coming back to its subject, so every split cuts many shared words (ncut
-    well above 0.3); two articles glued together split cleanly (ncut < 0.25).
+    Returns (ncut, indices of the smaller side). A single article keeps coming
+    back to its subject, so every split cuts many shared words (ncut well
+    above 0.3); two articles glued together split cleanly (ncut < 0.25).
     """
-    units = _units(text)
-    sets = [_content(u) for u in units]
     keep = [i for i, s in enumerate(sets) if len(s) >= 3]
     n = len(keep)
     if n < 6:
-        return 1.0, [], units
-    w = np.array([[_sim(sets[a], sets[b]) for b in keep] for a in keep]) + 1e-3
+        return 1.0, []
+    w = _similarities([sets[i] for i in keep]).astype(np.float64) + 1e-3
     np.fill_diagonal(w, 0.0)
     d = w.sum(axis=1)
     lap = np.eye(n) - w / np.sqrt(np.outer(d, d))
     _, vecs = np.linalg.eigh(lap)
     fiedler = vecs[:, 1] / np.sqrt(d)
-    best, side = 1.0, np.zeros(n, dtype=bool)
-    for t in np.sort(fiedler)[2:-1]:
-        a = fiedler < t
-        if a.sum() < 2 or (~a).sum() < 2:
-            continue
-        cut = w[a][:, ~a].sum()
-        value = cut / w[a].sum() + cut / w[~a].sum()
-        if value < best:
-            best, side = value, a
-    small = side if side.sum() <= (~side).sum() else ~side
-    return float(best), [keep[i] for i in np.flatnonzero(small)], units
+    # Sweep the sorted Fiedler vector: cut values for every prefix at once.
+    order = np.argsort(fiedler)
+    ws = w[np.ix_(order, order)]
+    vol = np.cumsum(ws.sum(axis=1))
+    total = vol[-1]
+    inner = np.cumsum(np.cumsum(ws, axis=0), axis=1).diagonal()  # weight inside each prefix
+    cut = vol - inner
+    k = np.arange(1, n + 1)
+    valid = (k >= 2) & (k <= n - 2)
+    ncut = np.where(valid, cut / np.maximum(vol, 1e-9) + cut / np.maximum(total - vol, 1e-9), np.inf)
+    best = int(np.argmin(ncut))
+    if not np.isfinite(ncut[best]):
+        return 1.0, []
+    side = set(order[: best + 1].tolist())
+    small = sorted(side) if len(side) <= n - len(side) else sorted(set(range(n)) - side)
+    return float(ncut[best]), [keep[i] for i in small]
 
 
-def _mixture(text: str) -> list[tuple[str, float]]:
-    ncut, small, units = topic_split(text)
+def _mixture(units: list[str], sets: list[set[str]]) -> list[tuple[str, float]]:
+    ncut, small = topic_split(units, sets)
     # Two paragraphs off-topic is a digression; a quarter of the text is another story.
     if ncut >= 0.25 or len(small) < max(3, len(units) // 4):
         return []
@@ -166,17 +179,17 @@ def _mixture(text: str) -> list[tuple[str, float]]:
     return [(f'two unrelated parts ({len(small)} of {len(units)} paragraphs share almost no words with the rest): "{example}"', weight)]
 
 
-def _lede(text: str) -> list[tuple[str, float]]:
+def _lede(units: list[str], sets: list[set[str]]) -> list[tuple[str, float]]:
     """A news text opens with its most central paragraph; a shuffled one need not."""
-    units = _units(text)
-    sets = [_content(u) for u in units]
     n = len(sets)
     if n < 6 or not sets[0]:
         return []
-    shared = []
-    for i, s in enumerate(sets):
-        others = set().union(*(sets[j] for j in range(n) if j != i))
-        shared.append(len(s & others) / len(s) if s else 0.0)
+    counts: dict[str, int] = {}
+    for s in sets:
+        for w in s:
+            counts[w] = counts.get(w, 0) + 1
+    # Share of each paragraph's words that recur in another paragraph.
+    shared = [sum(counts[w] > 1 for w in s) / len(s) if s else 0.0 for s in sets]
     rank = sum(1 for c in shared if c > shared[0]) / (n - 1)
     if rank < 0.6:
         return []
@@ -286,10 +299,12 @@ _ATTRIBUTION = re.compile(
 
 def _spin(text: str) -> list[tuple[str, float]]:
     hits = []
-    for pattern, weight in SPIN_TELLS:
-        m = pattern.search(text)
-        if m:
-            hits.append((f'spinner phrasing: "{m.group()}"', weight))
+    low = text.lower()
+    for needles, pattern, weight in SPIN_TELLS:
+        if any(n in low for n in needles):
+            m = pattern.search(text)
+            if m:
+                hits.append((f'spinner phrasing: "{m.group()}"', weight))
     plain = spun = 0
     example = ""
     for m in _ATTRIBUTION.finditer(text):
