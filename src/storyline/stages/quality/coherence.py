@@ -32,6 +32,7 @@ from storyline.text import sentence_spans
 
 _SNIPPET = 60
 _MAX_UNITS = 40
+_MIN_PART = 3  # paragraphs on each side of a topic split
 _LIST_ITEM = re.compile(r"\s*(?:[-•*–·]|\d{1,2}[.)])\s")
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*\b")
@@ -159,7 +160,8 @@ def topic_split(units: list[str], sets: list[set[str]]) -> tuple[float, list[int
     inner = np.cumsum(np.cumsum(ws, axis=0), axis=1).diagonal()  # weight inside each prefix
     cut = vol - inner
     k = np.arange(1, n + 1)
-    valid = (k >= 2) & (k <= n - 2)
+    least = max(_MIN_PART, n // 4)  # a digression of a paragraph or two is not another story
+    valid = (k >= least) & (k <= n - least)
     ncut = np.where(valid, cut / np.maximum(vol, 1e-9) + cut / np.maximum(total - vol, 1e-9), np.inf)
     best = int(np.argmin(ncut))
     if not np.isfinite(ncut[best]):
@@ -171,8 +173,7 @@ def topic_split(units: list[str], sets: list[set[str]]) -> tuple[float, list[int
 
 def _mixture(units: list[str], sets: list[set[str]]) -> list[tuple[str, float]]:
     ncut, small = topic_split(units, sets)
-    # Two paragraphs off-topic is a digression; a quarter of the text is another story.
-    if ncut >= 0.25 or len(small) < max(3, len(units) // 4):
+    if ncut >= 0.25 or not small:
         return []
     example = _clip(units[small[0]], 40)
     weight = min(0.7, 0.35 + 2 * (0.25 - ncut))

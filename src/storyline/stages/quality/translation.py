@@ -64,8 +64,10 @@ _FOREIGN_SCRIPT = re.compile(
 )
 _ACCENTED_WORD = re.compile(r"(?<![^\s(])[a-zà-ÿœ’'-]*[à-ÿœ][a-zà-ÿœ’'-]*(?= [a-z])")
 _FUNCTION_WORD = re.compile(
-    r"(?<= )(?:" + "|".join(sorted(FOREIGN_FUNCTION_WORDS, key=len, reverse=True)) + r")(?= [a-z])"
+    r"(?<= )(?:" + "|".join(sorted(FOREIGN_FUNCTION_WORDS, key=len, reverse=True)) + r")(?= [^\W\d_])"
 )
+# Particles inside names: "Ursula von der Leyen", "Vasco da Gama".
+_NAME_PARTICLES = frozenset("von van de da di del della du le la dos das der den ter ten".split())
 _ENGLISH_ASCII = re.compile(r"^[a-z'’-]+$")
 _QUOTE_CHARS = "\"“”«»„"
 _LOST_QUOTE = re.compile(
@@ -170,7 +172,7 @@ def _foreign_fragments(text: str) -> list[tuple[str, float, str]]:
         # "Andrea della Valle" are names, "nella massima" is not.
         prev_start = text.rfind(" ", 0, start - 1) + 1
         prev = text[prev_start : start - 1]
-        if prev and not prev.rstrip(",;:").islower():
+        if prev and (not prev.rstrip(",;:").islower() or prev in _NAME_PARTICLES):
             continue
         window = text[max(0, start - 25) : end + 25]
         if LOAN_PHRASES.search(window):
