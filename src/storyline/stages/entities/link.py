@@ -91,12 +91,19 @@ class _EntityState:
         if self.is_person():
             longest = max(len(name_key(v).split()) for v in forms)
             forms = [v for v in forms if len(name_key(v).split()) == longest] or forms
-        # Best-supported: most documents, then most mentions, then not ALL CAPS,
-        # then accented over plain (a translation drops accents, a source rarely adds them).
+        # Support of each word across all variants: 'Mirziyoyev' alone backs
+        # 'Shavkat Mirziyoyev' over 'Chavkat Mirzioyev'.
+        word_docs: Counter[str] = Counter()
+        for v, n in self.variant_docs.items():
+            for word in set(name_key(v).split()):
+                word_docs[word] += n
+        # Best-supported: most documents, then best-supported words, then most
+        # mentions, then not ALL CAPS, then accented over plain.
         return max(
             sorted(forms),
             key=lambda v: (
                 self.variant_docs[v],
+                sum(word_docs[w] for w in name_key(v).split()),
                 self.variants[v],
                 not v.isupper() or len(v) <= 4,
                 v != name_key(v),
