@@ -172,6 +172,14 @@ _PHONE = re.compile(r"(?<![\w.,])\+?\(?\d{1,4}\)?(?:[ .\-/]\(?\d{2,5}\)?){2,}(?!
 _TIME_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|h\d|o'clock|gmt|utc)", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|e|er|ème|º|ª)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_HAS_DIGIT = re.compile(r"\d")
+# A digit-free text can only hold a figure through these words.
+_HAS_NUMBER_WORD = re.compile(
+    r"\b(?:"
+    + "|".join(sorted({re.escape(w) for w, n in _UNITS.items() if n >= 10} | {re.escape(w) for w in _SCALES if len(w) > 2}))
+    + r")\b",
+    re.IGNORECASE,
+)
 
 
 # ------------------------------------------------------------------ parsing
@@ -311,7 +319,9 @@ def extract_figures(text: str, language: str | None) -> list[FigureMention]:
     core = _core(language or "en")
     out: list[FigureMention] = []
     last_end = -1
-    phones = _phone_spans(text) if any(c.isdigit() for c in text) else []
+    if not _HAS_DIGIT.search(text) and not _HAS_NUMBER_WORD.search(text):
+        return []
+    phones = _phone_spans(text)
     for match in core.finditer(text):
         start, end = match.span()
         if start < last_end or any(s <= start < e for s, e in phones):

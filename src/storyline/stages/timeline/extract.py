@@ -123,6 +123,15 @@ def _patterns(language: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])", flags)
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=8)
+def _quick(language: str) -> re.Pattern[str]:
+    """Words without which a digit-free text holds no date."""
+    return re.compile(_alt(WEEKDAYS[language]) + "|" + RELATIVE[language], re.IGNORECASE)
+
+
 def _month(language: str, word: str) -> int | None:
     return MONTHS[language].get(word.lower().rstrip("."))
 
@@ -152,9 +161,7 @@ def scan(text: str, language: str | None) -> list[Candidate]:
     """Every date expression in `text`, unresolved (cheap: one regex pass)."""
     language = language if language in MONTHS else "en"
     out: list[Candidate] = []
-    if not text or not any(c.isdigit() for c in text) and not re.search(
-        _alt(WEEKDAYS[language]) + "|" + RELATIVE[language], text, re.IGNORECASE
-    ):
+    if not text or not _HAS_DIGIT.search(text) and not _quick(language).search(text):
         return out
     for m in _patterns(language).finditer(text):
         g = m.groupdict()
