@@ -51,11 +51,12 @@ def _blocks(tokens: tuple[str, ...]) -> set[str]:
     """Blocking keys: candidates for a fuzzy match share at least one."""
     last = translit(tokens[-1])
     compact = translit("".join(tokens))
-    return {"p:" + last[:3], "s:" + last[-3:], "c:" + compact[:4]}
+    # similar_token wants the same first letter, so the suffix block keeps it too.
+    return {"p:" + last[:3], "s:" + last[:1] + last[-3:], "c:" + compact[:4]}
 
 
 class _EntityState:
-    __slots__ = ("id", "labels", "pending", "variants", "variant_docs", "documents", "keys", "pinned")
+    __slots__ = ("id", "labels", "pending", "variants", "variant_docs", "documents", "keys", "pinned", "_type")
 
     def __init__(self, entity_id: str):
         self.id = entity_id
@@ -66,16 +67,28 @@ class _EntityState:
         self.documents: Counter[str] = Counter()  # doc id -> mentions
         self.keys: set[str] = set()
         self.pinned: str | None = None  # a canonical name a user gave with add_alias
+        self._type: str | None = None  # cache; `touch()` after changing labels or pending
+
+    def touch(self) -> None:
+        self._type = None
 
     def coarse(self) -> str:
         return _coarse(self.type())
 
     def type(self) -> str:
-        labels = self.labels + self.pending
+        if self._type is None:
+            self._type = self._compute_type()
+        return self._type
+
+    def _compute_type(self) -> str:
+        labels = dict(self.labels)
+        for k, v in self.pending.items():
+            labels[k] = labels.get(k, 0) + v
+        labels = {k: v for k, v in labels.items() if v > 0}
         if not labels:
             return "MISC"
         strong = {k: v for k, v in labels.items() if k not in _WEAK_LABELS}
-        pool = strong or dict(labels)
+        pool = strong or labels
         # Ties follow _TIE_ORDER, so the result does not depend on input order.
         return max(sorted(pool), key=lambda k: (pool[k], -_TIE_ORDER.get(k, 99)))
 
@@ -134,6 +147,7 @@ class EntityLinker:
         self._contrib: dict[str, list[list[Any]]] = {}
         self._votes: dict[str, Counter[str]] = {}  # per link() call
         self._caps: dict[str, bool] = {}
+        self._batch_full: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------------ linking
     def link(self, mentions_by_doc: Mapping[str, list[EntityMention]]) -> list[Entity]:
@@ -165,6 +179,13 @@ class EntityLinker:
                 # ALL-CAPS spans (datelines, headlines) get unreliable labels.
                 self._caps[key] = self._caps.get(key, True) and m.text.isupper()
         self._votes = votes
+        # Multi-word names of this batch by surname block, for short-form lookups.
+        self._batch_full = {}
+        for key in votes:
+            tokens = tuple(key.split())
+            if len(tokens) > 1:
+                for block in _blocks(tokens[-1:]):
+                    self._batch_full.setdefault(block, set()).add(key)
         try:
             # Full forms first (more tokens first, best supported first), so
             # short forms find them and ids come from the commonest spelling.
@@ -175,8 +196,10 @@ class EntityLinker:
                 self._assign_doc(doc_id, prepared[doc_id], votes)
         finally:
             for state in self._entities.values():
-                state.pending.clear()
-            self._votes, self._caps = {}, {}
+                if state.pending:
+                    state.pending.clear()
+                    state.touch()
+            self._votes, self._caps, self._batch_full = {}, {}, {}
         return self.entities()
 
     def entities(self) -> list[Entity]:
@@ -302,10 +325,10 @@ class EntityLinker:
         if len(tokens) > 1 or not self._person_like(votes.get(key, Counter())):
             return set()
         found = set()
-        for other in votes:
-            other_tokens = tuple(other.split())
-            if len(other_tokens) > 1 and is_short_form(tokens, other_tokens) and (key, other) not in self._vetoes:
-                found.add(other)
+        for block in _blocks(tokens):
+            for other in self._batch_full.get(block, ()):
+                if is_short_form(tokens, tuple(other.split())) and (key, other) not in self._vetoes:
+                    found.add(other)
         for block in _blocks(tokens):
             for entity_id in self._blocks.get(block, ()):
                 state = self._entities[entity_id]
@@ -343,17 +366,20 @@ class EntityLinker:
         best: tuple[Any, ...] | None = None
         for entity_id in sorted(self._candidates(tokens)):
             state = self._entities[entity_id]
+            # Names first (cached, cheap), then types and vetoes for the few that match.
+            if not any(same_name(tokens, tuple(other.split()), person) for other in state.keys):
+                continue
             if state.coarse() != coarse and not self._mixed(state, labels) and not self._caps.get(key):
                 continue
+            if person and not state.is_person() and len(tokens) > 1 and not any(
+                same_name(tokens, tuple(other.split()), False) for other in state.keys
+            ):
+                continue  # a first-name variant only counts between people
             if self._vetoed(key, entity_id):
                 continue
-            for other in sorted(state.keys):
-                other_tokens = tuple(other.split())
-                if same_name(tokens, other_tokens, person and state.is_person()):
-                    rank = (sum(state.documents.values()), entity_id)
-                    if best is None or rank > best:
-                        best = rank
-                    break
+            rank = (sum(state.documents.values()), entity_id)
+            if best is None or rank > best:
+                best = rank
         if best is not None:
             self._bind(key, best[1])
             return best[1]
@@ -489,11 +515,13 @@ class EntityLinker:
             self._entities[old].keys.discard(key)
             self._entities[old].pending.subtract(self._votes.get(key, Counter()))
             self._entities[old].pending = +self._entities[old].pending
+            self._entities[old].touch()
         self._key2id[key] = entity_id
         state = self._entities[entity_id]
         state.keys.add(key)
-        if vote:
-            state.pending.update(self._votes.get(key, Counter()))
+        if vote and key in self._votes:
+            state.pending.update(self._votes[key])
+            state.touch()
         for block in _blocks(tuple(key.split())):
             self._blocks.setdefault(block, set()).add(entity_id)
 
@@ -523,6 +551,7 @@ class EntityLinker:
             state.labels[label] += count
             state.variants[surface] += count
             state.documents[doc_id] += count
+            state.touch()
         for entity_id, surface in {(r[1], r[2]) for r in rows}:
             self._entities[entity_id].variant_docs[surface] += 1
 
@@ -538,6 +567,7 @@ class EntityLinker:
         for key, entity_id, surface, label, count in rows:
             state = self._entities.get(entity_id)
             if state is not None:
+                state.touch()
                 take(state.labels, label, count)
                 take(state.variants, surface, count)
                 take(state.documents, doc_id, count)
