@@ -327,23 +327,32 @@ def _analyze_storylines(store, pipeline, stamp, wanted, fresh, report, progress)
         if old.get(storyline_id) != digest:
             todo.append((storyline_id, digest, [r[0] for r in rows]))
     stages = [s for s in pipeline.phase("analysis") if s.has("process_storyline")]
-    for storyline_id, digest, ids in todo:
-        docs = canonical_order(list(store.iter_documents(ids)))
-        payloads = store.get_analysis(ids)
-        for doc in docs:
-            _attach(doc, payloads.get(doc.id))
-        batch = Batch(docs, store, pipeline.settings, storyline=storyline_id, new=[i for i in ids if i in fresh])
+    try:
+        for storyline_id, digest, ids in todo:
+            _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids, fresh, report)
+            if progress:
+                progress("analyse storylines", 1, len(todo))
+    finally:
         with store.transaction():
-            for stage in stages:
-                try:
-                    stage.process_storyline(batch)
-                except StorylineError:
-                    raise
-                except Exception as exc:  # record and go on: one storyline must not block the rest
-                    store.put_problem(stage.name, None, type(exc).__name__, f"storyline {storyline_id}: {exc}"[:500])
-                    report.problems += 1
-            store.put_analysis({d.id: _payload(d) for d in docs}, stamp)
-            store.put_state("storyline_stamp", {storyline_id: digest})
-        report.storylines += 1
-        if progress:
-            progress("analyse storylines", 1, len(todo))
+            for stage in pipeline.phase("analysis"):
+                stage.finish(store)
+
+
+def _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids, fresh, report) -> None:
+    docs = canonical_order(list(store.iter_documents(ids)))
+    payloads = store.get_analysis(ids)
+    for doc in docs:
+        _attach(doc, payloads.get(doc.id))
+    batch = Batch(docs, store, pipeline.settings, storyline=storyline_id, new=[i for i in ids if i in fresh])
+    with store.transaction():
+        for stage in stages:
+            try:
+                stage.process_storyline(batch)
+            except StorylineError:
+                raise
+            except Exception as exc:  # record and go on: one storyline must not block the rest
+                store.put_problem(stage.name, None, type(exc).__name__, f"storyline {storyline_id}: {exc}"[:500])
+                report.problems += 1
+        store.put_analysis({d.id: _payload(d) for d in docs}, stamp)
+        store.put_state("storyline_stamp", {storyline_id: digest})
+    report.storylines += 1

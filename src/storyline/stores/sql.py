@@ -381,6 +381,12 @@ class SQLStore:
                 "ON CONFLICT (doc_id) DO UPDATE SET stamp = excluded.stamp, data = excluded.data",
                 ((doc_id, stamp, dumps(data)) for doc_id, data in items.items()))
 
+    def update_analysis(self, items: dict[str, dict[str, Any]]) -> None:
+        """Rewrite cached analysis payloads in place, keeping their stamps."""
+        with self._write():
+            self._executemany("UPDATE analysis SET data = ? WHERE doc_id = ?",
+                              ((dumps(data), doc_id) for doc_id, data in items.items()))
+
     def get_analysis(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         ids = list(doc_ids)
