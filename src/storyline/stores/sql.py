@@ -410,3 +410,245 @@ def _dump_state(value: Any) -> bytes:
 def _load_state(blob: Any) -> Any:
     blob = bytes(blob)
     return blob[1:] if blob[:1] == b"B" else json.loads(blob[1:])
+
+
+# --- web queries --------------------------------------------------------------------
+# Read-only, paginated listings for the web app and HTTP API. They select metadata
+# columns only (never `body`/`text`), so a listing or a storyline page never loads
+# article texts it does not show. Portable SQL with `?` placeholders: PostgresStore
+# inherits them. Kept in one block at the end of the module (attached to SQLStore
+# below) so merges with other store work stay trivial.
+
+SUMMARY_COLUMNS = ("id", "version", "title", "source", "url", "author", "published", "language",
+                   "flags", "duplicate_of", "event", "storyline", "format", "ingested_at")
+
+
+class WebQueries:
+    """Listing queries used by `storyline.views` for the web app; mixed into SQLStore."""
+
+    def document_summaries(self, ids: Iterable[str] | None = None, *, storyline: str | None = None,
+                           event: str | None = None) -> list[dict[str, Any]]:
+        """Metadata of current documents (no text), by ids, storyline or event; published order."""
+        where, params = ["current = 1"], []
+        if storyline is not None:
+            where.append("storyline = ?")
+            params.append(storyline)
+        if event is not None:
+            where.append("event = ?")
+            params.append(event)
+        sql = "SELECT " + ", ".join(SUMMARY_COLUMNS) + " FROM documents WHERE " + " AND ".join(where)
+        rows: list[tuple] = []
+        if ids is None:
+            rows = self._all(sql, params)
+        else:
+            ids = list(dict.fromkeys(ids))
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                rows.extend(self._all(sql + f" AND id IN ({marks})", [*params, *chunk]))
+        out = [_summary(r) for r in rows]
+        out.sort(key=lambda d: (d["published"] is None, d["published"] or "", d["id"]))
+        return out
+
+    def web_documents(self, *, date_from: str | None = None, date_to: str | None = None,
+                      outlet: str | None = None, language: str | None = None, storyline: str | None = None,
+                      event: str | None = None, only: set[str] | None = None, limit: int | None = 50,
+                      offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Current documents matching the filters, newest first: (page of summaries, total).
+
+        `only` restricts to a set of ids (from an entity or a text query); the rest of the
+        filters run in SQL.
+        """
+        where, params = ["current = 1"], []
+        for column, value in (("source", outlet), ("language", language), ("storyline", storyline),
+                              ("event", event)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if date_from:
+            where.append("published >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append("substr(published, 1, 10) <= ?")
+            params.append(date_to)
+        base = " FROM documents WHERE " + " AND ".join(where)
+        order = " ORDER BY (published IS NULL), published DESC, id"
+        select = "SELECT " + ", ".join(SUMMARY_COLUMNS) + base + order
+        if only is not None:
+            # Filter in Python: an id list can be longer than a backend's parameter limit.
+            rows = [r for r in self._all("SELECT id" + base + order, params) if r[0] in only]
+            total = len(rows)
+            page = [r[0] for r in rows[offset:None if limit is None else offset + limit]]
+            by_id = {d["id"]: d for d in self.document_summaries(page)}
+            return [by_id[i] for i in page if i in by_id], total
+        total = self._one("SELECT COUNT(*)" + base, params)[0]
+        if limit is not None:
+            select += " LIMIT ? OFFSET ?"
+            params = [*params, limit, offset]
+        return [_summary(r) for r in self._all(select, params)], total
+
+    def _web_event_filter(self, date_from, date_to, outlet, language, storyline) -> tuple[str, list[Any]]:
+        where = ["r.kind = 'event'",
+                 "EXISTS (SELECT 1 FROM documents d WHERE d.current = 1 AND d.event = r.id)"]
+        params: list[Any] = []
+        if storyline is not None:
+            where.append("r.storyline = ?")
+            params.append(storyline)
+        if date_from:
+            where.append("r.date >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append("substr(r.date, 1, 10) <= ?")
+            params.append(date_to)
+        doc_where, doc_params = [], []
+        if outlet is not None:
+            doc_where.append("d.source = ?")
+            doc_params.append(outlet)
+        if language is not None:
+            doc_where.append("d.language = ?")
+            doc_params.append(language)
+        if doc_where:
+            where.append("EXISTS (SELECT 1 FROM documents d WHERE d.current = 1 AND d.event = r.id AND "
+                         + " AND ".join(doc_where) + ")")
+            params.extend(doc_params)
+        return " WHERE " + " AND ".join(where), params
+
+    def web_events(self, *, date_from: str | None = None, date_to: str | None = None,
+                   outlet: str | None = None, language: str | None = None, storyline: str | None = None,
+                   only: set[str] | None = None, limit: int | None = 50,
+                   offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Events with at least one current document matching the filters, newest first.
+
+        Returns (page of {id, storyline, date, title}, total). Date filters apply to the
+        event date; outlet and language to its documents; `only` restricts to event ids.
+        """
+        where, params = self._web_event_filter(date_from, date_to, outlet, language, storyline)
+        sql = ("SELECT r.id, r.storyline, r.date, r.title FROM records r" + where
+               + " ORDER BY (r.date IS NULL), r.date DESC, r.id")
+        keys = ("id", "storyline", "date", "title")
+        if only is not None:
+            rows = [r for r in self._all(sql, params) if r[0] in only]
+            page = rows[offset:None if limit is None else offset + limit]
+            return [dict(zip(keys, r)) for r in page], len(rows)
+        total = self._one("SELECT COUNT(*) FROM records r" + where, params)[0]
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, limit, offset]
+        return [dict(zip(keys, r)) for r in self._all(sql, params)], total
+
+    def web_storylines(self, *, date_from: str | None = None, date_to: str | None = None,
+                       outlet: str | None = None, language: str | None = None,
+                       only: set[str] | None = None, limit: int | None = 20,
+                       offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Storylines with an event matching the filters, latest activity first.
+
+        Returns (page of {id, title, events, documents, first_date, last_date}, total); the
+        counts and dates describe the whole storyline, the filters only select it.
+        `only` restricts to storyline ids.
+        """
+        where, params = self._web_event_filter(date_from, date_to, outlet, language, None)
+        filtered = bool(params) or only is not None
+        sql = ("SELECT r.storyline, COUNT(*), MIN(r.date), MAX(r.date) FROM records r "
+               "WHERE r.kind = 'event' AND r.storyline IS NOT NULL AND "
+               "EXISTS (SELECT 1 FROM documents d WHERE d.current = 1 AND d.event = r.id)")
+        if params:
+            sql += " AND r.storyline IN (SELECT r.storyline FROM records r" + where + ")"
+        sql += " GROUP BY r.storyline ORDER BY (MAX(r.date) IS NULL), MAX(r.date) DESC, r.storyline"
+        if only is not None:
+            rows = [r for r in self._all(sql, params) if r[0] in only]
+            total = len(rows)
+            rows = rows[offset:None if limit is None else offset + limit]
+        else:
+            total = (self._one("SELECT COUNT(*) FROM (" + sql + ") t", params)[0] if filtered else
+                     self._one("SELECT COUNT(DISTINCT r.storyline) FROM records r WHERE r.kind = 'event' AND "
+                               "r.storyline IS NOT NULL AND EXISTS (SELECT 1 FROM documents d "
+                               "WHERE d.current = 1 AND d.event = r.id)")[0])
+            if limit is not None:
+                sql += " LIMIT ? OFFSET ?"
+                params = [*params, limit, offset]
+            rows = self._all(sql, params)
+        ids = [r[0] for r in rows]
+        titles, counts = {}, {}
+        if ids:
+            marks = ", ".join("?" for _ in ids)
+            titles = dict(self._all(f"SELECT id, title FROM records WHERE kind = 'storyline' AND id IN ({marks})", ids))
+            counts = dict(self._all(f"SELECT storyline, COUNT(*) FROM documents WHERE current = 1 AND "
+                                    f"storyline IN ({marks}) GROUP BY storyline", ids))
+        return [{"id": r[0], "title": titles.get(r[0]) or "", "events": r[1], "documents": counts.get(r[0], 0),
+                 "first_date": r[2], "last_date": r[3]} for r in rows], total
+
+    def web_records(self, kind: str, *, q: str | None = None, storyline: str | None = None,
+                    limit: int | None = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Records of one kind, optionally those whose JSON contains `q` (case-insensitive)."""
+        where, params = ["kind = ?"], [kind]
+        if storyline is not None:
+            where.append("storyline = ?")
+            params.append(storyline)
+        if q:
+            where.append("LOWER(data) LIKE ?")
+            params.append("%" + q.lower().replace("\\", "").replace("%", "").replace("_", "") + "%")
+        base = " FROM records WHERE " + " AND ".join(where)
+        total = self._one("SELECT COUNT(*)" + base, params)[0]
+        sql = "SELECT data" + base + " ORDER BY id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, limit, offset]
+        return [json.loads(r[0]) for r in self._all(sql, params)], total
+
+    def web_facets(self) -> dict[str, list[tuple[str, int]]]:
+        """Outlets and languages of current documents with their counts, most frequent first."""
+        out = {}
+        for name, column in (("outlets", "source"), ("languages", "language")):
+            rows = self._all(f"SELECT {column}, COUNT(*) FROM documents WHERE current = 1 AND {column} "
+                             f"IS NOT NULL GROUP BY {column} ORDER BY COUNT(*) DESC, {column}")
+            out[name] = [(r[0], r[1]) for r in rows]
+        return out
+
+    def events_of_documents(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """doc id → event id (and storyline via `storylines_of_documents`) for current documents."""
+        return {d: e for d, e, _ in self._doc_links(ids)}
+
+    def storylines_of_documents(self, ids: Iterable[str]) -> dict[str, str | None]:
+        return {d: s for d, _, s in self._doc_links(ids)}
+
+    def _doc_links(self, ids: Iterable[str]) -> list[tuple]:
+        ids = list(dict.fromkeys(ids))
+        out: list[tuple] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            out.extend(self._all(f"SELECT id, event, storyline FROM documents WHERE current = 1 AND id IN ({marks})",
+                                 chunk))
+        return out
+
+    def storyline_members(self, storyline: str) -> list[tuple[str, int, str | None]]:
+        """(id, version, event) of a storyline's current documents: what its analysis stamp covers."""
+        return [tuple(r) for r in self._all("SELECT id, version, event FROM documents WHERE current = 1 "
+                                            "AND storyline = ?", (storyline,))]
+
+    def stale_in_storyline(self, storyline: str, stamp: str) -> int:
+        """How many of a storyline's documents have no analysis made under `stamp`."""
+        return self._one("SELECT COUNT(*) FROM documents d LEFT JOIN analysis a ON a.doc_id = d.id "
+                         "WHERE d.current = 1 AND d.storyline = ? AND (a.stamp IS NULL OR a.stamp <> ?)",
+                         (storyline, stamp))[0]
+
+    def search_document_ids(self, query: str, limit: int = 5000) -> list[str]:
+        """Ids of the best-matching documents for a full-text query (for filtering listings)."""
+        return [h.document for h in self._fts_search(query, limit, 0)]
+
+    def change_marker(self) -> int:
+        """A number that changes whenever documents are added, versioned or deleted (cache key)."""
+        return self._one("SELECT COUNT(*) FROM documents")[0]
+
+
+def _summary(row: tuple) -> dict[str, Any]:
+    out = dict(zip(SUMMARY_COLUMNS, row))
+    flags = json.loads(out.pop("flags") or "{}")
+    out["flags"] = sorted(flags)
+    out["flag_details"] = {n: flags[n] for n in sorted(flags)}
+    return out
+
+
+for _name, _member in list(vars(WebQueries).items()):
+    if callable(_member) and not _name.startswith("__"):
+        setattr(SQLStore, _name, _member)
