@@ -296,7 +296,9 @@ def timeline_layout(events: list[dict[str, Any]], documents: list[dict[str, Any]
         label = f"{fmt_date(start.isoformat())}: {count} article{'s' if count != 1 else ''}"
         bars.append({"x": round(center - width / 2, 2), "w": round(width, 2), "y": round(axis_y - h, 1), "h": h,
                      "count": count, "label": label + ("" if unit == "day" else f" that {unit}")})
-    ticks = [{"x": x_of(d, 0), "label": label, "odd": n % 2 == 1} for n, (d, label) in enumerate(_ticks(lo, hi))]
+    tick_offset = 0.5 if (hi - lo).days <= 120 else 0  # day ticks sit under the day, month ticks at its start
+    ticks = [{"x": x_of(d, tick_offset), "label": label, "odd": n % 2 == 1}
+             for n, (d, label) in enumerate(_ticks(lo, hi))]
     undated = len(events) - len(dated)
     return {"height": axis_y + 26, "circles": circles, "bars": bars, "ticks": ticks, "peak": peak,
             "axis_y": axis_y, "bars_top": bars_top, "unit": unit, "undated": undated,
