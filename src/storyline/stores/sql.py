@@ -595,6 +595,12 @@ class WebQueries:
             params = [*params, limit, offset]
         return [json.loads(r[0]) for r in self._all(sql, params)], total
 
+    def web_largest_storylines(self, n: int = 1) -> list[str]:
+        """Ids of the `n` storylines with the most current documents (the slowest pages)."""
+        rows = self._all("SELECT storyline, COUNT(*) FROM documents WHERE current = 1 AND storyline IS NOT NULL "
+                         "GROUP BY storyline ORDER BY COUNT(*) DESC, storyline LIMIT ?", (n,))
+        return [r[0] for r in rows]
+
     def web_facets(self) -> dict[str, list[tuple[str, int]]]:
         """Outlets and languages of current documents with their counts, most frequent first."""
         out = {}
