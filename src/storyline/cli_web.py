@@ -61,7 +61,9 @@ def _warm_up(app) -> None:
     """Run pending analysis once at start, so the first page views are fast."""
     state = app.state.web
     try:
-        state.ensure_all_analysis(state.store())
+        store = state.store()
+        state.ensure_all_analysis(store)
+        state.facets(store)
     except Exception as exc:  # the pages run it again on demand and report errors there
         err.print(f"[yellow]warning:[/yellow] background analysis failed: {escape(str(exc))}")
     finally:

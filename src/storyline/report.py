@@ -85,7 +85,7 @@ def _asset(name: str) -> str:
 
 
 def render_report_document(store: Store, storylines: list[str] | None = None, settings: Settings | None = None,
-                           *, title: str | None = None) -> Report:
+                           *, title: str | None = None, engine=None) -> Report:
     """Render the report of `storylines` (ids; all storylines, latest first, when None).
 
     Returns:
@@ -110,7 +110,7 @@ def render_report_document(store: Store, storylines: list[str] | None = None, se
     stories = []
     seen_docs: set[str] = set()
     for number, storyline_id in enumerate(storylines, start=1):
-        view = views.storyline_detail(store, storyline_id, settings)
+        view = views.storyline_detail(store, storyline_id, settings, engine=engine)
         docs = {d["id"]: d for d in view["documents"]}
         seen_docs.update(docs)
         prefix = f"s{number}-" if len(storylines) > 1 else ""

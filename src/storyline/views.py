@@ -180,10 +180,12 @@ def storyline_is_fresh(store: Store, settings: Settings, storyline_id: str) -> b
 _ANALYSIS_LOCK = threading.Lock()
 
 
-def ensure_storyline_analysis(store: Store, settings: Settings | None, storyline_id: str) -> bool:
+def ensure_storyline_analysis(store: Store, settings: Settings | None, storyline_id: str, engine=None) -> bool:
     """Bring one storyline's lazy analysis up to date; returns True when it had to run.
 
     Concurrent callers in one process (web requests) wait for one run instead of racing.
+    `engine` is passed to `analyze` (the web app uses a SerialEngine: no fork from a
+    threaded server).
     """
     settings = settings or load_settings()
     if storyline_is_fresh(store, settings, storyline_id):
@@ -191,15 +193,23 @@ def ensure_storyline_analysis(store: Store, settings: Settings | None, storyline
     with _ANALYSIS_LOCK:
         if storyline_is_fresh(store, settings, storyline_id):
             return False
-        analyze(store, settings, storylines=[storyline_id])
+        analyze(store, settings, storylines=[storyline_id], engine=engine)
     return True
 
 
-def _light_documents(summaries: list[dict[str, Any]]) -> list[Document]:
+class _LightDocument:
+    """The few Document attributes `event_dict` and `coverage` read; cheaper than a Document."""
+
+    __slots__ = ("id", "title", "source", "published", "language", "event", "storyline", "duplicate_of")
+
+    def __init__(self, summary: dict[str, Any]):
+        for name in self.__slots__:
+            setattr(self, name, summary[name])
+
+
+def _light_documents(summaries: list[dict[str, Any]]) -> list[Any]:
     """Documents carrying only metadata, for helpers that need ids, outlets and dates."""
-    return [Document(id=s["id"], title=s["title"], source=s["source"], published=s["published"],
-                     language=s["language"], event=s["event"], storyline=s["storyline"],
-                     duplicate_of=s["duplicate_of"]) for s in summaries]
+    return [_LightDocument(s) for s in summaries]
 
 
 def _dates(events: list[dict[str, Any]]) -> tuple[str | None, str | None]:
@@ -208,7 +218,7 @@ def _dates(events: list[dict[str, Any]]) -> tuple[str | None, str | None]:
 
 
 def storyline_detail(store: Store, storyline_id: str, settings: Settings | None = None, *,
-                     texts: bool = False) -> dict[str, Any]:
+                     texts: bool = False, engine=None) -> dict[str, Any]:
     """One storyline for a page or the API: the keys of `storyline_view`, queried per storyline.
 
     `documents` are metadata summaries (add `texts=True` for the clean texts); `entities`
@@ -219,14 +229,14 @@ def storyline_detail(store: Store, storyline_id: str, settings: Settings | None 
     """
     storyline_id = store.resolve("storyline", storyline_id)
     record = store.get_record("storyline", storyline_id)
-    ensure_storyline_analysis(store, settings, storyline_id)
+    ensure_storyline_analysis(store, settings, storyline_id, engine)
     summaries = store.document_summaries(storyline=storyline_id)
     docs = _light_documents(summaries)
     by_event: dict[str, list[Document]] = {}
     for doc in docs:
         if doc.event:
             by_event.setdefault(doc.event, []).append(doc)
-    events = [event_dict(r, by_event[r["id"]]) for r in store.iter_records("event", storyline=storyline_id)
+    events = [event_dict(r, by_event[r["id"]]) for r in store.scoped_records("event", storyline=storyline_id)
               if r["id"] in by_event]
     events.sort(key=lambda e: (e["date"] or "9999", e["id"]))
     cover = coverage(store, docs)
@@ -247,15 +257,15 @@ def storyline_detail(store: Store, storyline_id: str, settings: Settings | None 
         "first_date": first, "last_date": last,
         "events": events,
         "briefing": _briefing(store, storyline_id),
-        "quotes": list(store.iter_records("quote", storyline=storyline_id)),
-        "figures": list(store.iter_records("figure", storyline=storyline_id)),
+        "quotes": store.scoped_records("quote", storyline=storyline_id),
+        "figures": store.scoped_records("figure", storyline=storyline_id),
         "entities": entities,
         "documents": summaries,
         "coverage": cover,
     }
 
 
-def event_detail(store: Store, event_id: str, settings: Settings | None = None) -> dict[str, Any]:
+def event_detail(store: Store, event_id: str, settings: Settings | None = None, *, engine=None) -> dict[str, Any]:
     """One event: `event_dict` plus its documents, its quotes and figures, and its briefing if any.
 
     Raises:
@@ -264,7 +274,7 @@ def event_detail(store: Store, event_id: str, settings: Settings | None = None) 
     record = store.get_record("event", event_id)
     storyline_id = record.get("storyline")
     if storyline_id:
-        ensure_storyline_analysis(store, settings, storyline_id)
+        ensure_storyline_analysis(store, settings, storyline_id, engine)
         record = store.get_record("event", record["id"])
     summaries = store.document_summaries(event=record["id"])
     out = event_dict(record, _light_documents(summaries))
@@ -275,9 +285,9 @@ def event_detail(store: Store, event_id: str, settings: Settings | None = None) 
 
     quotes = figures = []
     if storyline_id:
-        quotes = [q for q in store.iter_records("quote", storyline=storyline_id) if cites_event(q)]
-        figures = [f for f in store.iter_records("figure", storyline=storyline_id) if cites_event(f)]
-    briefings = list(store.iter_records("briefing", event=record["id"]))
+        quotes = [q for q in store.scoped_records("quote", storyline=storyline_id) if cites_event(q)]
+        figures = [f for f in store.scoped_records("figure", storyline=storyline_id) if cites_event(f)]
+    briefings = store.scoped_records("briefing", event=record["id"])
     storyline_title = None
     if storyline_id:
         try:
@@ -289,7 +299,7 @@ def event_detail(store: Store, event_id: str, settings: Settings | None = None) 
 
 
 def document_detail(store: Store, doc_id: str, settings: Settings | None = None,
-                    version: int | None = None) -> dict[str, Any]:
+                    version: int | None = None, *, engine=None) -> dict[str, Any]:
     """One document with body, removed spans, versions and its analysis mentions.
 
     The mentions (entities, quotes, figures, dates) describe the current version only.
@@ -306,7 +316,7 @@ def document_detail(store: Store, doc_id: str, settings: Settings | None = None,
     mentions: dict[str, Any] = {"entities": [], "quotes": [], "figures": [], "dates": []}
     if doc.version == current:
         if doc.storyline:
-            ensure_storyline_analysis(store, settings, doc.storyline)
+            ensure_storyline_analysis(store, settings, doc.storyline, engine)
         payload = store.get_analysis([doc.id]).get(doc.id, {})
         mentions = {k: payload.get(k, []) for k in mentions}
     out.update(mentions)
@@ -374,11 +384,11 @@ def list_events(store: Store, *, entity: str | None = None, q: str | None = None
     docs = matching_documents(store, entity=entity, q=q)
     only = None if docs is None else {e for e in store.events_of_documents(docs).values() if e}
     rows, total = store.web_events(only=only, limit=limit, offset=offset, **filters)
-    out = []
-    for row in rows:
-        record = store.get_record("event", row["id"])
-        out.append(event_dict(record, _light_documents(store.document_summaries(event=row["id"]))))
-    return out, total
+    records = store.event_records(r["id"] for r in rows)
+    members: dict[str, list[Any]] = {}
+    for doc in _light_documents(store.document_summaries(events=[r["id"] for r in rows])):
+        members.setdefault(doc.event, []).append(doc)
+    return [event_dict(records[r["id"]], members.get(r["id"], [])) for r in rows if r["id"] in records], total
 
 
 def list_documents(store: Store, *, entity: str | None = None, q: str | None = None,

@@ -33,6 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import (ConfigError, ConflictError, InputError, MissingExtra, NotFound, StorylineError,
                       StoreUnavailable)
+from ..engines import SerialEngine
 from ..settings import Settings, load_settings
 from ..stores import open_store
 from .render import STATIC_DIR, make_env
@@ -65,7 +66,11 @@ class WebState:
         self._stores: list[Any] = []
         self._stores_lock = threading.Lock()
         self._analysed_marker: Any = None
+        # Analysis triggered by a request runs in-process: forking a worker pool from a
+        # threaded server can copy a held lock into the child and hang it.
+        self.engine = SerialEngine()
         self._facets: tuple[Any, Any] | None = None
+        self._facets_running = False
 
     def store(self):
         """This thread's store, opened on first use (SQLite connections stay in their thread)."""
@@ -105,14 +110,39 @@ class WebState:
         with self.write_lock:
             marker = store.change_marker()
             if marker != self._analysed_marker:
-                analyze(store, self.settings)
+                analyze(store, self.settings, engine=self.engine)
                 self._analysed_marker = marker
 
-    def facets(self, store) -> dict[str, Any]:
+    def facets(self, store) -> dict[str, Any] | None:
+        """Outlets and languages for the filter form, or None while they are being counted.
+
+        Counting them scans every document, so past 20,000 documents it runs in a
+        background thread and pages use the last result (or none) meanwhile.
+        """
         marker = store.change_marker()
-        if self._facets is None or self._facets[0] != marker:
+        cached = self._facets
+        if cached is not None and cached[0] == marker:
+            return cached[1]
+        if marker <= 20_000:
             self._facets = (marker, store.web_facets())
-        return self._facets[1]
+            return self._facets[1]
+        with self._stores_lock:
+            start = not self._facets_running
+            self._facets_running = True
+        if start:
+            threading.Thread(target=self._count_facets, name="storyline-facets", daemon=True).start()
+        return cached[1] if cached else None
+
+    def _count_facets(self) -> None:
+        try:
+            store = self.store()
+            marker = store.change_marker()
+            self._facets = (marker, store.web_facets())
+        except StorylineError:
+            log.warning("could not count outlets and languages", exc_info=True)
+        finally:
+            self._facets_running = False
+            self.close_thread_store()
 
     def check_token(self, supplied: str | None) -> None:
         """Refuse writes unless ingest is allowed and `supplied` is the token.

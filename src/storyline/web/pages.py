@@ -73,16 +73,24 @@ def home(request: Request,
                   page=pager(request, total, limit, offset, len(items)))
 
 
+# A storyline page lists at most this many events (the most recent) unless asked for all:
+# the chart still draws every event.
+EVENTS_ON_PAGE = 100
+
+
 @router.get("/storylines/{storyline_id}", response_class=HTMLResponse)
-def storyline_page(request: Request, storyline_id: str, state: WebState = Depends(get_state)):
+def storyline_page(request: Request, storyline_id: str, events: str | None = Query(None, pattern="^all$"),
+                   state: WebState = Depends(get_state)):
     from .render import timeline_layout
 
     store = state.store()
-    view = views.storyline_detail(store, storyline_id, state.settings)
+    view = views.storyline_detail(store, storyline_id, state.settings, engine=state.engine)
     if view["id"] != storyline_id:  # merged into another storyline: one canonical address
         return RedirectResponse(f"/storylines/{quote(view['id'], safe='')}", status_code=301)
+    shown = view["events"] if events == "all" else view["events"][-EVENTS_ON_PAGE:]
     return render(request, "storyline.html", s=view, docs=_docs_by_id(view["documents"]), cite=WebCiter(),
-                  chart=timeline_layout(view["events"], view["documents"]))
+                  chart=timeline_layout(view["events"], view["documents"]), events_shown=shown,
+                  events_first=len(view["events"]) - len(shown) + 1)
 
 
 @router.get("/storylines/{storyline_id}/report", response_class=HTMLResponse)
@@ -91,21 +99,21 @@ def storyline_report(request: Request, storyline_id: str, state: WebState = Depe
 
     store = state.store()
     storyline_id = store.resolve("storyline", storyline_id)
-    report = render_report_document(store, [storyline_id], state.settings)
+    report = render_report_document(store, [storyline_id], state.settings, engine=state.engine)
     # The report carries its own CSP (inline style and script allowed by hash only).
     return HTMLResponse(report.html, headers={"content-security-policy": report.csp})
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_page(request: Request, event_id: str, state: WebState = Depends(get_state)):
-    view = views.event_detail(state.store(), event_id, state.settings)
+    view = views.event_detail(state.store(), event_id, state.settings, engine=state.engine)
     return render(request, "event.html", e=view, docs=_docs_by_id(view["document_details"]), cite=WebCiter())
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_page(request: Request, doc_id: str, hl: str | None = Query(None, max_length=40),
                   version: int | None = Query(None, ge=1), state: WebState = Depends(get_state)):
-    d = views.document_detail(state.store(), doc_id, state.settings, version)
+    d = views.document_detail(state.store(), doc_id, state.settings, version, engine=state.engine)
     spans: list[tuple[int, int, str]] = [(q["start"], q["end"], "quote") for q in d["quotes"]]
     hl_start = None
     match = _HL.match(hl or "")
