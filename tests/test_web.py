@@ -373,3 +373,21 @@ def test_web_listing_totals_match_the_full_views(web_db):
         docs, total = views.list_documents(store, limit=3)
         assert total == store.count_documents() and len(docs) == 3
         assert json.dumps(docs)  # JSON-ready
+
+
+def test_web_restricted_listings_keep_the_sql_order(web_db):
+    with SQLiteStore(web_db) as store:
+        events, _ = store.web_events(limit=None)
+        assert store.web_events(only={e["id"] for e in events}, limit=None)[0] == events
+        stories, total = store.web_storylines(limit=None)
+        assert store.web_storylines(only={s["id"] for s in stories}, limit=None) == (stories, total)
+        assert [s["id"] for s in store.web_storylines(limit=2, offset=1)[0]] == [s["id"] for s in stories[1:3]]
+        docs, total = store.web_documents(limit=None)
+        assert store.web_documents(only={d["id"] for d in docs}, limit=None) == (docs, total)
+
+
+def test_web_serve_refuses_an_unusable_store(runner, tmp_path):
+    from storyline.cli import cli
+
+    result = runner.invoke(cli, ["serve", "--db", str(tmp_path / "missing" / "x.db")])
+    assert result.exit_code == 1 and "does not exist" in result.stderr and "Traceback" not in result.output

@@ -18,15 +18,16 @@ from ..settings import Settings
 
 
 def default_paths(store) -> list[str]:
-    """A realistic set of pages: home, the latest and the largest storyline, one event, one
-    document, a search, an entity, and the matching API calls."""
+    """A realistic set of pages: home, the latest, the 11th latest and the largest storyline,
+    one event, one document, a search, an entity, and the matching API calls."""
     latest, _ = store.web_storylines(limit=1)
+    typical, _ = store.web_storylines(limit=1, offset=10)
     largest = store.web_largest_storylines(1)
     paths = ["/", "/api/storylines?limit=20"]
     facets = store.web_facets()
     if facets["outlets"]:
         paths.append("/?" + urlencode({"outlet": facets["outlets"][0][0]}))
-    for sid in dict.fromkeys([s["id"] for s in latest] + largest):
+    for sid in dict.fromkeys([s["id"] for s in latest + typical] + largest):
         paths += [f"/storylines/{quote(sid, safe='')}", f"/api/storylines/{quote(sid, safe='')}"]
     if largest:
         docs = store.document_summaries(storyline=largest[0])
@@ -52,7 +53,9 @@ def measure_pages(store_url: str, *, paths: list[str] | None = None, repeat: int
     lazy analysis, so it is not counted).
 
     Returns:
-        One dict per path: path, status, median_ms, max_ms, bytes.
+        One dict per path: path, status, median_ms and max_ms (the whole request, in
+        process), app_ms (the app's own time, from its Server-Timing header), cpu_ms (CPU
+        time of the process: what the request costs on an idle machine), bytes.
     """
     from fastapi.testclient import TestClient
 
@@ -64,14 +67,26 @@ def measure_pages(store_url: str, *, paths: list[str] | None = None, repeat: int
         paths = paths or default_paths(app.state.web.store())
         for path in paths:
             response = client.get(path)
-            times = []
+            times, app_times, cpu_times = [], [], []
             for _ in range(repeat):
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 response = client.get(path)
                 times.append((time.perf_counter() - started) * 1000)
+                cpu_times.append((time.process_time() - cpu) * 1000)
+                app_times.append(_server_timing(response.headers.get("server-timing", "")))
             rows.append({"path": path, "status": response.status_code, "median_ms": round(statistics.median(times), 1),
-                         "max_ms": round(max(times), 1), "bytes": len(response.content)})
+                         "max_ms": round(max(times), 1), "app_ms": round(statistics.median(app_times), 1),
+                         "cpu_ms": round(statistics.median(cpu_times), 1),
+                         "bytes": len(response.content)})
     return rows
+
+
+def _server_timing(header: str) -> float:
+    for part in header.split(","):
+        name, _, rest = part.strip().partition(";")
+        if name == "app" and rest.startswith("dur="):
+            return float(rest[4:])
+    return float("nan")
 
 
 def main(argv: list[str]) -> int:
@@ -82,7 +97,8 @@ def main(argv: list[str]) -> int:
     width = max(len(r["path"]) for r in rows)
     for r in rows:
         print(f"{r['path'][:width]:<{width}}  {r['status']}  median {r['median_ms']:7.1f} ms  "
-              f"max {r['max_ms']:7.1f} ms  {r['bytes'] / 1024:7.1f} KiB")
+              f"max {r['max_ms']:7.1f} ms  app {r['app_ms']:7.1f} ms  cpu {r['cpu_ms']:7.1f} ms  "
+              f"{r['bytes'] / 1024:7.1f} KiB")
     return 0
 
 
