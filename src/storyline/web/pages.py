@@ -114,7 +114,7 @@ def event_page(request: Request, event_id: str, state: WebState = Depends(get_st
 def document_page(request: Request, doc_id: str, hl: str | None = Query(None, max_length=40),
                   version: int | None = Query(None, ge=1), state: WebState = Depends(get_state)):
     d = views.document_detail(state.store(), doc_id, state.settings, version, engine=state.engine)
-    spans: list[tuple[int, int, str]] = [(q["start"], q["end"], "quote") for q in d["quotes"]]
+    spans: list[tuple[int, int, str]] = [(q["start"], q["end"], "quoted") for q in d["quotes"]]
     hl_start = None
     match = _HL.match(hl or "")
     if match:
