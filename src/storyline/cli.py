@@ -360,3 +360,8 @@ def main() -> None:
         err.print(f"[red]internal error:[/red] {type(exc).__name__}: {escape(str(exc))} "
                   "(set STORYLINE_DEBUG=1 for a traceback, and please report it)")
         sys.exit(3)
+
+
+from . import cli_web  # noqa: E402  (after the shared decorators it imports)
+cli.add_command(cli_web.serve)
+cli.add_command(cli_web.report)

@@ -288,11 +288,15 @@ def analyze(store: Store, settings: Settings | None = None, *, storylines: Itera
     started = time.perf_counter()
     stamp = analysis_stamp(settings)
     wanted = None if storylines is None else set(storylines)
-    stale = store.stale_analysis(stamp)
-    if wanted is not None:
-        stale = [d.id for d in store.iter_documents(stale) if d.storyline in wanted]
+    if wanted is None:
+        stale = store.stale_analysis(stamp)
+    else:  # only the documents of the wanted storylines: never scan the whole corpus for one page
+        ids = [d.id for storyline in sorted(wanted) for d in store.iter_documents(storyline=storyline)]
+        fresh_ids = {d for d, p in store.get_analysis_stamps(ids).items() if p == stamp}
+        stale = [i for i in ids if i not in fresh_ids]
     own_engine = not isinstance(engine, Engine)
-    engine = make_engine(engine, settings, analysis=True) if own_engine and stale else engine
+    if own_engine:
+        engine = make_engine(engine, settings, analysis=True) if stale else None
     try:
         for start in range(0, len(stale), settings.ingest.batch_size):
             docs = list(store.iter_documents(stale[start:start + settings.ingest.batch_size]))
@@ -317,8 +321,10 @@ def analyze(store: Store, settings: Settings | None = None, *, storylines: Itera
 
 def _analyze_storylines(store, pipeline, stamp, wanted, fresh, report, progress) -> None:
     members: dict[str, list[tuple[str, int, str | None]]] = {}
-    for doc in store.iter_documents():
-        if doc.storyline and (wanted is None or doc.storyline in wanted):
+    docs = store.iter_documents() if wanted is None else (
+        d for storyline in sorted(wanted) for d in store.iter_documents(storyline=storyline))
+    for doc in docs:
+        if doc.storyline:
             members.setdefault(doc.storyline, []).append((doc.id, doc.version, doc.event))
     old = store.get_states("storyline_stamp", list(members))
     todo = []

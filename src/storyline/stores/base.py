@@ -107,6 +107,8 @@ class Store(Protocol):
 
     def get_analysis(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
 
+    def get_analysis_stamps(self, doc_ids: Iterable[str]) -> dict[str, str]: ...
+
     def stale_analysis(self, stamp: str) -> list[str]:
         """Ids of current documents with no analysis made under `stamp`."""
 

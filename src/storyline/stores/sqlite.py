@@ -46,6 +46,15 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX keys_target ON keys(ns, target)",
         "CREATE TABLE analysis (doc_id TEXT PRIMARY KEY, stamp TEXT NOT NULL, data TEXT NOT NULL)",
     ],
+    [
+        # Filters by outlet and language, and per-storyline record reads in id order.
+        "CREATE INDEX documents_source ON documents(source, storyline, event) WHERE current = 1",
+        "CREATE INDEX documents_language ON documents(language, storyline, event) WHERE current = 1",
+        "DROP INDEX records_storyline",
+        "CREATE INDEX records_storyline ON records(kind, storyline, id)",
+        "DROP INDEX records_event",
+        "CREATE INDEX records_event ON records(kind, event, id)",
+    ],
 ]
 
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
