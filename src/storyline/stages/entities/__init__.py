@@ -8,8 +8,10 @@ an alias memory the store persists (`to_state` / `from_state`).
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 
-from storyline.model import Document, Entity
+from storyline.curation import alias_corrections, record_alias
+from storyline.model import Document, Entity, EntityMention
 from storyline.registry import Batch, Stage, stage
 from storyline.stages.entities.extract import extract_entities, extract_entities_batch
 from storyline.stages.entities.link import EntityLinker
@@ -70,6 +72,8 @@ class Entities(Stage):
         if self.linker is None:
             self.linker = EntityLinker.from_state(store.get_state(STATE_NS, STATE_KEY) or {})
             self._loaded_redirects = dict(self.linker._redirects)
+            # Corrections are replayed on every run, so a rebuilt alias memory still obeys them.
+            self._touched_docs |= apply_corrections(store, self.linker, alias_corrections(store))
         return self.linker
 
     def process_storyline(self, batch: Batch) -> None:
@@ -83,29 +87,65 @@ class Entities(Stage):
         if self.linker is None or not self._touched_docs:
             return
         linker = self.linker
-        renamed: set[str] = set()
         affected_docs = set(self._touched_docs)
         for old, new in canonical_renames(linker):
-            affected_docs |= linker.rename(old, new)
-            renamed.add(new)
+            try:
+                affected_docs |= linker.rename(old, new)
+            except ValueError:  # the name's id is held by an entity renamed later: keep the old id
+                continue
         merged = {old: new for old, new in linker._redirects.items() if self._loaded_redirects.get(old) != new}
         for old in merged:
             store.redirect("entity", old, linker.resolve(old))
         store.delete_records("entity", list(merged))
         # Rewrite cached mentions whose entity id moved (merges, renames).
         payloads = store.get_analysis(sorted(affected_docs))
-        changed_entities: set[str] = set(renamed)
-        for doc_id, payload in payloads.items():
+        for payload in payloads.values():
             for mention in payload.get("entities", []):
                 if mention.get("entity"):
                     mention["entity"] = linker.resolve(mention["entity"])
-                    changed_entities.add(mention["entity"])
         store.update_analysis(payloads)
-        records = [_entity_record(e) for e in linker.entities() if e.id in changed_entities]
-        store.put_records("entity", records)
+        changed, empty = linker.take_dirty()
+        store.delete_records("entity", sorted(empty))
+        store.put_records("entity", [_entity_record(e) for e in linker.entities() if e.id in changed])
         store.put_state(STATE_NS, {STATE_KEY: linker.to_state()})
         self._touched_docs.clear()
         self._loaded_redirects = dict(linker._redirects)
+
+
+def apply_corrections(store, linker: EntityLinker, corrections: list[dict]) -> set[str]:
+    """Apply alias corrections (oldest first) and re-link the documents they move.
+
+    Returns the ids of the documents whose mentions changed; their storylines are
+    marked stale so quotes and briefings pick up the new names.
+    """
+    affected: set[str] = set()
+    for correction in sorted(corrections, key=lambda c: c.get("at", "")):
+        act = linker.add_alias if correction["action"] == "merge" else linker.veto
+        affected |= act(correction["variant"], correction["canonical"])
+    if affected:
+        payloads = store.get_analysis(sorted(affected))
+        mentions = {doc_id: [EntityMention(**m) for m in p.get("entities", [])] for doc_id, p in payloads.items()}
+        linker.link(mentions)
+        for doc_id, payload in payloads.items():
+            payload["entities"] = [asdict(m) for m in mentions[doc_id]]
+        store.update_analysis(payloads)
+        storylines = {d.storyline for d in store.iter_documents(sorted(affected)) if d.storyline}
+        store.delete_state("storyline_stamp", sorted(storylines))
+    return affected
+
+
+def apply_alias(store, action: str, variant: str, canonical: str) -> dict:
+    """Record an alias correction and apply it now (`storyline alias add|veto`).
+
+    Returns the correction record plus `documents`: how many documents changed entity.
+    """
+    record = record_alias(store, action, variant, canonical)
+    stage = Entities(None)
+    with store.transaction():
+        stage.load(store)  # replays every correction, this one included
+        moved = len(stage._touched_docs)
+        stage.finish(store)
+    return {**record, "documents": moved}
 
 
 def canonical_renames(linker: EntityLinker) -> list[tuple[str, str]]:

@@ -56,7 +56,8 @@ def _blocks(tokens: tuple[str, ...]) -> set[str]:
 
 
 class _EntityState:
-    __slots__ = ("id", "labels", "pending", "variants", "variant_docs", "documents", "keys", "pinned", "_type")
+    __slots__ = ("id", "labels", "pending", "variants", "variant_docs", "documents", "keys", "pinned", "_type",
+                 "dirty")
 
     def __init__(self, entity_id: str):
         self.id = entity_id
@@ -68,9 +69,11 @@ class _EntityState:
         self.keys: set[str] = set()
         self.pinned: str | None = None  # a canonical name a user gave with add_alias
         self._type: str | None = None  # cache; `touch()` after changing labels or pending
+        self.dirty = True  # changed since the store last saw it
 
     def touch(self) -> None:
         self._type = None
+        self.dirty = True
 
     def coarse(self) -> str:
         return _coarse(self.type())
@@ -282,6 +285,7 @@ class EntityLinker:
             raise ValueError(f"entity id {new!r} is already taken")
         state = self._entities.pop(old)
         state.id = new
+        state.touch()
         self._entities[new] = state
         for key in state.keys:
             self._key2id[key] = new
@@ -303,6 +307,14 @@ class EntityLinker:
 
     def taken(self, entity_id: str) -> bool:
         return entity_id in self._entities or entity_id in self._redirects
+
+    def take_dirty(self) -> tuple[set[str], set[str]]:
+        """(changed entity ids, ids left without documents) since the last call."""
+        changed = {i for i, state in self._entities.items() if state.dirty}
+        for i in changed:
+            self._entities[i].dirty = False
+        empty = {i for i in changed if not self._entities[i].documents}
+        return changed - empty, empty
 
     # ------------------------------------------------------------ serialisation
     def to_state(self) -> dict[str, Any]:
@@ -338,6 +350,7 @@ class EntityLinker:
                 linker._entities[entity_id].pinned = name
         for doc_id, rows in state.get("contrib", {}).items():
             linker._apply(doc_id, [list(r) for r in rows])
+        linker.take_dirty()  # what was loaded is what the store holds
         return linker
 
     # ----------------------------------------------------------------- helpers
