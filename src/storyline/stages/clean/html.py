@@ -1,0 +1,718 @@
+"""Article text and metadata from an HTML page.
+
+trafilatura finds the main content; this module feeds it a parsed tree and
+repairs the failure classes we measured on the dev half of trafilatura's own
+benchmark (see docs/eval-extraction.md):
+
+- *Lost lede.* trafilatura drops the standfirst/lead paragraph that sites put
+  in `class="teaser"`, `"intro"`, `"lead"`, `"excerpt"`, `"abstract"`,
+  `"chapo"`..., because such classes usually mark link teasers. We put it back
+  when it sits between the headline and the body, has few links, and its class
+  is not repeated like a teaser list.
+- *Script-rendered pages.* When the HTML holds little text but the page's
+  JSON-LD `articleBody` holds the article, we use that (structured data, not
+  script code: no script text ever reaches the body).
+- *Headline in the body.* The headline is `title`, never the first paragraph.
+- *Comments.* Reader comments are not the article (trafilatura keeps them by
+  default).
+
+Dates come with their evidence: a meta tag or JSON-LD `datePublished` is near
+certain, a date in the URL likely, htmldate's markup heuristics less so.
+
+Line-level junk (share bars, "READ ALSO", paywall counters) is left to
+`lines.clean_lines`, which runs on every format.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import charset_normalizer
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title
+from trafilatura.utils import load_html
+
+from storyline.errors import InputError
+
+LOGGER = logging.getLogger(__name__)
+
+DEFAULT_MAX_HTML_BYTES = 10 * 1024 * 1024
+# trafilatura's time grows faster than linearly with the element count
+# (100k <p> take ~11 s); real pages stay under ~10k.
+DEFAULT_MAX_HTML_ELEMENTS = 40_000
+MAX_JSONLD_CHARS = 2_000_000
+
+# ### Confidence of a publication date, by where it was found.
+CONF_META = 0.95
+CONF_JSONLD = 0.95
+CONF_TIME_ELEMENT = 0.85
+CONF_URL = 0.8
+CONF_HTMLDATE = 0.6
+
+# ### Lede recovery
+LEDE_CLASS = re.compile(
+    r"(?:^|[^a-z])(?:lead|lede|leadin|leadtext|teaser|teasertext|intro|introtext|introduction|excerpt|abstract"
+    r"|standfirst|summary|chapo|chapeau|dek|deck|subheadline|subtitle|sub-title|subline|description"
+    r"|entry-summary|article-summary)(?:$|[^a-z])"
+)
+# Containers whose "teaser"/"intro" blocks are about other pages.
+LEDE_BAD_CONTAINER = re.compile(
+    r"related|sidebar|widget|recommend|teaser-?list|teaserlist|carousel|slider|swiper|comment|footer|nav|menu"
+    r"|breadcrumb|newsletter|promo|advert|cookie|social|share|more-|-more|author-bio|bio\b|card-list|latest"
+    r"|popular|trending|consent"
+)
+LEDE_TAGS = frozenset({"p", "div", "h2", "h3", "span", "section", "strong", "em", "header"})
+LEDE_MIN_WORDS = 8
+LEDE_MAX_WORDS = 150
+LEDE_MAX_LINK_SHARE = 0.3
+LEDE_MAX_CLASS_REPEATS = 3
+LEDE_MAX_DEPTH = 6
+
+# ### JSON-LD articleBody fallback: only when it holds clearly more text.
+ARTICLE_BODY_MIN_WORDS = 80
+ARTICLE_BODY_RATIO = 2.0
+ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|Posting|NewsArticle|WebPage|Review", re.I)
+
+# ### Container fallback: when trafilatura returns next to nothing.
+SHORT_BODY_WORDS = 60
+CONTAINER_RATIO = 3.0
+ARTICLE_CONTAINERS = (
+    "//*[@itemprop='articleBody']"
+    " | //*[contains(@class, 'article-body') or contains(@class, 'article-content') or contains(@class, 'articleBody')"
+    " or contains(@class, 'article__body') or contains(@class, 'article__content') or contains(@class, 'entry-content')"
+    " or contains(@class, 'post-content') or contains(@class, 'story-body') or contains(@class, 'story-content')"
+    " or contains(@class, 'post-body') or contains(@class, 'article-text') or contains(@class, 'news-text')]"
+)
+DESCRIPTION_MIN_WORDS = 10
+
+PAYWALL_CLASS = re.compile(r"paywall|regwall|premium-content|subscriber-only|subscribers-only|piano-offer|metered")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]{2,40})""", re.I)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]{0,100}?encoding\s*=\s*["']([a-zA-Z0-9_:.\-]{2,40})""", re.I)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:/|[_-]|\.html?|$)")
+_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]{1,8})*$")
+
+# Meta tags naming the publication date, best first.
+DATE_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "article.published",
+    "article_date_original",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "published_date",
+    "published-date",
+    "pubdate",
+    "publication_date",
+    "date.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "citation_publication_date",
+    "cxenseparse:recs:publishtime",
+    "date",
+    "dc.date",
+    "originalpublicationdate",
+)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# What browsers actually use for these labels (WHATWG encoding standard).
+_ENCODING_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-9": "cp1254",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "euc-kr": "cp949",
+    "big5": "big5hkscs",
+    "tis-620": "cp874",
+}
+
+
+@dataclass
+class Extraction:
+    """What `extract_html` found in a page. Empty strings/None when unknown.
+
+    `body` is the article text without its headline, paragraphs separated by
+    blank lines. `notes` lists the repairs applied beyond trafilatura
+    ("lede", "json-ld-body", "headline-dropped").
+    """
+
+    body: str = ""
+    title: str | None = None
+    author: str | None = None
+    sitename: str | None = None
+    url: str | None = None
+    description: str | None = None
+    published: str | None = None
+    published_confidence: float = 0.0
+    published_evidence: str | None = None
+    language_hint: str | None = None
+    paywalled: bool = False
+    paywall_evidence: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# ### Decoding
+
+
+def _codec(label: bytes | str) -> str | None:
+    name = label.decode("ascii", "ignore") if isinstance(label, bytes) else label
+    name = _ENCODING_ALIASES.get(name.strip().lower(), name.strip().lower())
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(raw: bytes) -> str:
+    """Decode the bytes of an HTML page to text, robustly.
+
+    Order: byte-order mark; UTF-8 if the bytes are valid UTF-8 (a legacy page
+    almost never is); the charset the page declares (with the labels browsers
+    remap, e.g. iso-8859-1 -> cp1252); charset_normalizer's guess; cp1252 with
+    replacement characters. Never raises.
+
+    Example:
+        >>> decode_html('<meta charset="iso-8859-1"><p>caf\\xe9</p>'.encode("latin-1"))
+        '<meta charset="iso-8859-1"><p>café</p>'
+    """
+    if not raw:
+        return ""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom) :].decode(encoding, errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    head = raw[:4096]
+    declared = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    codec = _codec(declared.group(1)) if declared else None
+    if codec and codec not in ("utf-8", "utf-16-le", "utf-16-be", "utf-16"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            pass
+    best = charset_normalizer.from_bytes(raw[:65536]).best()
+    guessed = _codec(best.encoding) if best is not None else None
+    if guessed:
+        return raw.decode(guessed, errors="replace")
+    return raw.decode(codec or "cp1252", errors="replace")
+
+
+# ### Small tree helpers
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _fold(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _text_of(el: HtmlElement) -> str:
+    return _norm(" ".join(el.itertext()))
+
+
+def _language_hint(tree: HtmlElement) -> str | None:
+    candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    for meta in tree.iterfind(".//meta"):
+        key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").lower()
+        if key in ("content-language", "og:locale", "language", "dc.language"):
+            candidates.append(meta.get("content"))
+    for value in candidates:
+        m = _LANG.match((value or "").strip())
+        if m and m.group(1).lower() not in ("und", "xx", "mul"):
+            return m.group(1).lower()
+    return None
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for meta in tree.iterfind(".//meta"):
+        content = meta.get("content")
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = meta.get(attr)
+            if key:
+                tags.setdefault(key.strip().lower(), content.strip())
+    return tags
+
+
+def _json_ld(tree: HtmlElement) -> list[dict]:
+    """Article-like JSON-LD objects of the page (parse errors are skipped)."""
+    found: list[dict] = []
+
+    def walk(node: object, depth: int = 0) -> None:
+        if depth > 6:
+            return
+        if isinstance(node, list):
+            for item in node[:50]:
+                walk(item, depth + 1)
+        elif isinstance(node, dict):
+            kind = node.get("@type")
+            kinds = " ".join(kind) if isinstance(kind, list) else str(kind or "")
+            if ARTICLE_TYPES.search(kinds):
+                found.append(node)
+            for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+                if key in node:
+                    walk(node[key], depth + 1)
+
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        raw = script.text or ""
+        if not raw.strip() or len(raw) > MAX_JSONLD_CHARS:
+            continue
+        try:
+            walk(json.loads(raw, strict=False))
+        except (ValueError, RecursionError):
+            LOGGER.debug("unparseable JSON-LD skipped")
+    # Prefer proper articles over generic WebPage objects.
+    found.sort(key=lambda obj: "WebPage" in str(obj.get("@type")))
+    return found
+
+
+def _ld_text(value: object) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    return _norm(str(value)) if isinstance(value, (str, int, float)) and str(value).strip() else None
+
+
+# ### Dates
+
+
+def _iso(value: str | None) -> str | None:
+    """A date/timestamp string as ISO 8601 (date only when no time was given), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    candidate = value.replace("Z", "+00:00") if value.endswith("Z") else value
+    candidate = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", candidate)  # +0100 -> +01:00
+    for attempt in (candidate, candidate.replace(" ", "T", 1), candidate[:10]):
+        try:
+            parsed = datetime.fromisoformat(attempt)
+        except ValueError:
+            continue
+        if not (1990 <= parsed.year <= date.today().year + 1):
+            return None
+        if len(attempt) <= 10:
+            return parsed.date().isoformat()
+        return parsed.isoformat()
+    return None
+
+
+def _published(
+    tree: HtmlElement, url: str | None, metas: dict[str, str], jsonld: list[dict]
+) -> tuple[str | None, float, str | None]:
+    for name in DATE_META:
+        value = _iso(metas.get(name))
+        if value:
+            return value, CONF_META, f"meta:{name}"
+    for obj in jsonld:
+        value = _iso(_ld_text(obj.get("datePublished")) or _ld_text(obj.get("dateCreated")))
+        if value:
+            return value, CONF_JSONLD, "json-ld:datePublished"
+    for el in tree.iterfind(".//time[@datetime]"):
+        marks = f"{el.get('itemprop', '')} {el.get('class', '')} {el.get('pubdate', '')}".lower()
+        if "pubdate" in el.attrib or "publish" in marks or "datepublished" in marks:
+            value = _iso(el.get("datetime"))
+            if value:
+                return value, CONF_TIME_ELEMENT, "html:time"
+    if url:
+        m = _URL_DATE.search(url)
+        if m:
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3])).isoformat(), CONF_URL, "url"
+            except ValueError:
+                pass
+    try:
+        from htmldate import find_date
+
+        # Fast mode: markup heuristics and text patterns, not the slow free-text scan.
+        value = find_date(tree, extensive_search=False, original_date=True, url=url)
+    except (ValueError, TypeError, RecursionError):
+        value = None
+    if value:
+        return value, CONF_HTMLDATE, "htmldate"
+    return None, 0.0, None
+
+
+# ### Body repairs
+
+
+def _first_index(order: dict[HtmlElement, int], tree: HtmlElement, paragraph: str) -> int | None:
+    """Document position of the element where `paragraph` starts, if found."""
+    probe = _norm(paragraph)[:40]
+    if len(probe) < 15:
+        return None
+    for el in tree.iter("p", "div", "span", "li", "td", "h2", "h3", "section", "article", "blockquote"):
+        text = el.text or ""
+        if probe[:20] in _norm(text) and probe in _text_of(el):
+            return order.get(el)
+    return None
+
+
+def _in_bad_container(el: HtmlElement) -> bool:
+    """Inside navigation, a teaser list, a sidebar...? Stops at the article container.
+
+    Only the nearest ancestors count: page wrappers and <body> carry classes
+    such as "menu-open" or "cookie-consent" that say nothing about the block.
+    """
+    for depth, anc in enumerate([el, *el.iterancestors()]):
+        if anc.tag in ("article", "main", "body") or depth > LEDE_MAX_DEPTH:
+            return False
+        if anc.tag in ("nav", "footer", "aside", "form", "li", "a", "button", "figure", "figcaption"):
+            return True
+        if LEDE_BAD_CONTAINER.search(f"{anc.get('class') or ''} {anc.get('id') or ''}".lower()):
+            return True
+    return False
+
+
+def _lede_candidates(tree: HtmlElement) -> tuple[list[tuple[int, int, str]], dict[HtmlElement, int]]:
+    """(position, class repeats, text) of lede-like blocks, and every element's position."""
+    classes: Counter[str] = Counter()
+    order: dict[HtmlElement, int] = {}
+    candidates: list[HtmlElement] = []
+    for i, el in enumerate(tree.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        order[el] = i
+        cls = el.get("class")
+        if cls:
+            classes[cls] += 1
+        if el.tag in LEDE_TAGS and (cls or el.get("id")):
+            if LEDE_CLASS.search(f"{cls or ''} {el.get('id') or ''}".lower()):
+                candidates.append(el)
+    out = []
+    taken: list[HtmlElement] = []
+    for el in candidates:
+        if any(t in el.iterancestors() for t in taken):
+            continue
+        if next(el.iter("h1"), None) is not None:
+            continue  # a header block holding the headline, not the standfirst
+        if _in_bad_container(el):
+            continue
+        text = _text_of(el)
+        words = len(_WORD.findall(text))
+        if not LEDE_MIN_WORDS <= words <= LEDE_MAX_WORDS:
+            continue
+        link_chars = sum(len(_text_of(a)) for a in el.iter("a"))
+        if link_chars > LEDE_MAX_LINK_SHARE * len(text):
+            continue
+        taken.append(el)
+        out.append((order[el], classes[el.get("class") or ""], text))
+    return out, order
+
+
+def _headline_index(tree: HtmlElement, order: dict[HtmlElement, int], headline: str | None) -> int:
+    """Position of the page's headline <h1> (the one matching the title), or -1."""
+    first = -1
+    folded_title = _fold(headline or "")
+    for h1 in tree.iter("h1"):
+        if first < 0:
+            first = order.get(h1, -1)
+        folded = _fold(_text_of(h1))
+        if folded and folded_title and (folded in folded_title or folded_title in folded):
+            return order.get(h1, -1)
+    return first
+
+
+def _recover_lede(tree: HtmlElement, paragraphs: list[str], headline: str | None) -> str | None:
+    """The page's standfirst if trafilatura dropped it, else None.
+
+    A lede-classed block qualifies when it sits after the headline and before
+    the first prose paragraph of the extracted body. Where the body cannot be
+    located in the page, a class used on more than a few blocks is taken
+    for a teaser list.
+    """
+    if not paragraphs:
+        return None
+    candidates, order = _lede_candidates(tree)
+    if not candidates:
+        return None
+    body = _fold(" ".join(paragraphs))
+    prose = next((p for p in paragraphs[:5] if len(p.split()) >= LEDE_MIN_WORDS), paragraphs[0])
+    start = _first_index(order, tree, prose)
+    after = _headline_index(tree, order, headline)
+    for index, repeats, text in candidates:
+        if start is not None and index >= start:
+            break
+        if index < after or (start is None and repeats > LEDE_MAX_CLASS_REPEATS):
+            continue
+        folded = _fold(text)
+        if folded[:80] in body or (headline and folded == _fold(headline)):
+            continue
+        return text
+    return None
+
+
+def _visible_description(tree: HtmlElement, description: str | None, paragraphs: list[str]) -> str | None:
+    """The page's meta description as lede, when the page also shows it and the body lacks it.
+
+    Shown on the page means it is the standfirst, not an SEO blurb; a
+    truncated description ("...") is never used.
+    """
+    if not description or not paragraphs:
+        return None
+    text = _norm(description)
+    words = len(_WORD.findall(text))
+    if words < DESCRIPTION_MIN_WORDS or text.endswith(("...", "…")) or text[-1] not in ".!?\"”»":
+        return None
+    folded = _fold(text)
+    if folded[:80] in _fold(" ".join(paragraphs)):
+        return None
+    probe = text[:40]
+    if '"' in probe and "'" in probe:
+        return None
+    quote = "'" if '"' in probe else '"'
+    for node in tree.xpath(f"//body//text()[contains(., {quote}{probe}{quote})]"):
+        parent = node.getparent()
+        if parent is not None and parent.tag not in ("script", "style", "noscript", "template", "title", "meta"):
+            return text
+    return None
+
+
+def _container_body(tree: HtmlElement) -> list[str]:
+    """Paragraphs of the page's article container, for pages trafilatura gets wrong."""
+    best: list[str] = []
+    for container in tree.xpath(ARTICLE_CONTAINERS)[:20]:
+        paragraphs = []
+        for el in container.iter("p", "h2", "h3", "h4", "li", "blockquote"):
+            skip = False
+            for anc in el.iterancestors():
+                if anc is container:
+                    break
+                if anc.tag in ("p", "li", "blockquote", "figure", "aside", "nav", "form", "footer"):
+                    skip = True
+                    break
+            if not skip and (text := _visible_text(el)):
+                paragraphs.append(text)
+        if _size(paragraphs) > _size(best):
+            best = paragraphs
+    return best
+
+
+def _visible_text(el: HtmlElement) -> str:
+    """Text of an element without script, style and ruby annotations (furigana)."""
+    parts = []
+    for node in el.iter():
+        if node.tag in ("script", "style", "rt", "rp", "noscript") or not isinstance(node.tag, str):
+            if node is not el and node.tail:
+                parts.append(node.tail)
+            continue
+        if node.text:
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return _norm(" ".join(parts))
+
+
+def _size(paragraphs: list[str]) -> int:
+    """Text size in words, counting CJK characters (unspaced scripts) as half a word each."""
+    total = 0
+    for p in paragraphs:
+        total += len(p.split()) + len(_CJK.findall(p)) // 2
+    return total
+
+
+def _article_body(jsonld: list[dict], paragraphs: list[str]) -> list[str] | None:
+    """JSON-LD articleBody split into paragraphs, when it holds clearly more text."""
+    have = sum(len(_WORD.findall(p)) for p in paragraphs)
+    for obj in jsonld:
+        raw = obj.get("articleBody")
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        if "<" in raw and ">" in raw:
+            try:
+                fragment = load_html(f"<html><body><div>{raw}</div></body></html>")
+            except (ValueError, TypeError):
+                fragment = None
+            if fragment is not None:
+                for junk in fragment.iter("script", "style"):
+                    junk.drop_tree()
+                raw = "\n".join(t for t in fragment.itertext())
+        words = len(_WORD.findall(raw))
+        if words >= ARTICLE_BODY_MIN_WORDS and words >= ARTICLE_BODY_RATIO * max(have, 1):
+            return [_norm(p) for p in raw.split("\n") if p.strip()]
+    return None
+
+
+def _drop_headline(paragraphs: list[str], titles: list[str]) -> bool:
+    """Remove the headline if it opens the body; True if it did."""
+    folded_titles = [t for t in (_fold(x) for x in titles if x) if t]
+    if not folded_titles:
+        return False
+    for i, para in enumerate(paragraphs[:3]):
+        folded = _fold(para)
+        if not folded or len(folded.split()) > 40:
+            continue
+        for title in folded_titles:
+            if folded == title or (len(folded) >= 0.6 * len(title) and folded in title):
+                del paragraphs[i]
+                return True
+    return False
+
+
+def _paywall(tree: HtmlElement, jsonld: list[dict]) -> list[str]:
+    evidence = []
+    for obj in jsonld:
+        free = obj.get("isAccessibleForFree")
+        if free is False or str(free).strip().lower() == "false":
+            evidence.append("json-ld:isAccessibleForFree=false")
+            break
+    for el in tree.iter("div", "section", "aside", "article"):
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        m = PAYWALL_CLASS.search(marks)
+        if m:
+            evidence.append(f"html:class={m.group()}")
+            break
+    return evidence
+
+
+def _sanitize(html: str) -> str:
+    """Drop control characters lxml refuses; keep tabs and newlines."""
+    return _CONTROL.sub("", html) if _CONTROL.search(html) else html
+
+
+def _parse(html: str) -> HtmlElement | None:
+    try:
+        tree = load_html(html)
+    except (ValueError, TypeError) as exc:
+        LOGGER.debug("lxml could not parse the page: %s", exc)
+        tree = None
+    if tree is None and "<" in html:
+        # load_html rejects fragments ("<p>x</p>"), which JSONL records often hold.
+        try:
+            tree = load_html(f"<html><body><div>{html}</div></body></html>")
+        except (ValueError, TypeError):
+            tree = None
+    return tree
+
+
+def extract_html(
+    html: str,
+    url: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_HTML_BYTES,
+    max_elements: int = DEFAULT_MAX_HTML_ELEMENTS,
+) -> Extraction:
+    """Extract the article text and metadata of an HTML page.
+
+    Args:
+        html: the page, decoded (see `decode_html`).
+        url: where the page came from, if known (helps dates and site name).
+        max_bytes: refuse larger pages (UTF-8 size).
+        max_elements: refuse pages with more HTML elements (work grows faster
+            than linearly with them).
+
+    Returns:
+        An `Extraction`; empty (`body == ""`) when the page holds no article.
+
+    Raises:
+        InputError: the page is over `max_bytes` or `max_elements`.
+
+    Example:
+        >>> page = "<html><body><h1>Port reopens</h1><p>" + "The port reopened on Monday. " * 20 + "</p></body></html>"
+        >>> extract_html(page).body[:28]
+        'The port reopened on Monday.'
+    """
+    source = url or "<html>"
+    if len(html) > max_bytes or (len(html) * 4 > max_bytes and len(html.encode("utf-8", "replace")) > max_bytes):
+        size = len(html.encode("utf-8", "replace")) / 1_048_576
+        raise InputError(
+            source, f"page is {size:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit (clean.max_html_bytes)"
+        )
+    result = Extraction()
+    html = _sanitize(html)
+    if not html.strip():
+        return result
+    tree = _parse(html)
+    if tree is None:
+        return result
+    elements = sum(1 for _ in tree.iter())
+    if elements > max_elements:
+        raise InputError(source, f"page has {elements} HTML elements, over the limit of {max_elements} (clean.max_html_elements)")
+
+    result.language_hint = _language_hint(tree)
+    metas = _meta_tags(tree)
+    jsonld = _json_ld(tree)
+    meta = examine_meta(tree)
+    try:
+        meta = extract_meta_json(tree, meta)
+    except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD reader has its own bugs; metadata is optional
+        LOGGER.debug("trafilatura JSON-LD metadata failed: %s", exc)
+    result.title = meta.title or extract_title(tree)
+    result.author = meta.author or extract_author(tree)
+    result.sitename = (meta.sitename or extract_sitename(tree) or "").lstrip("@") or None
+    result.url = url or meta.url or metas.get("og:url")
+    result.description = meta.description
+    result.published, result.published_confidence, result.published_evidence = _published(
+        tree, result.url, metas, jsonld
+    )
+    h1 = next(iter(tree.iter("h1")), None)
+    h1_text = _text_of(h1) if h1 is not None else ""
+    if h1_text and result.title and _fold(h1_text) and _fold(h1_text) in _fold(result.title):
+        result.title = h1_text  # the page's own headline, without " | Site name"
+
+    extracted = bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
+    text = (extracted.text if extracted is not None else "") or ""
+    paragraphs = [_norm(line) for line in text.split("\n") if line.strip()]
+
+    replacement = _article_body(jsonld, paragraphs)
+    if replacement:
+        paragraphs = replacement
+        result.notes.append("json-ld-body")
+    elif _size(paragraphs) < SHORT_BODY_WORDS:
+        container = _container_body(tree)
+        if _size(container) >= CONTAINER_RATIO * max(_size(paragraphs), 10):
+            paragraphs = container
+            result.notes.append("container-body")
+    if "json-ld-body" not in result.notes:
+        lede = _recover_lede(tree, paragraphs, result.title)
+        if lede:
+            paragraphs.insert(0, lede)
+            result.notes.append("lede")
+        else:
+            lede = _visible_description(tree, result.description, paragraphs)
+            if lede:
+                paragraphs.insert(0, lede)
+                result.notes.append("description-lede")
+    titles = [t for t in (result.title, h1_text, meta.title) if t]
+    if _drop_headline(paragraphs, titles):
+        result.notes.append("headline-dropped")
+    result.body = "\n\n".join(paragraphs)
+    result.paywall_evidence = _paywall(tree, jsonld)
+    result.paywalled = bool(result.paywall_evidence)
+    return result
