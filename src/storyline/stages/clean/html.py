@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import charset_normalizer
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
-from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title
+from trafilatura.metadata import examine_meta, extract_title
 from trafilatura.utils import load_html
 
 from storyline.errors import InputError
@@ -93,8 +94,8 @@ ARTICLE_CONTAINERS = (
 DESCRIPTION_MIN_WORDS = 10
 
 PAYWALL_CLASS = re.compile(r"paywall|regwall|premium-content|subscriber-only|subscribers-only|piano-offer|metered")
+AUTHOR_CLASS = re.compile(r"byline__name|author-name|author__name")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -244,12 +245,9 @@ def _text_of(el: HtmlElement) -> str:
     return _norm(" ".join(el.itertext()))
 
 
-def _language_hint(tree: HtmlElement) -> str | None:
+def _language_hint(tree: HtmlElement, metas: dict[str, str]) -> str | None:
     candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
-    for meta in tree.iterfind(".//meta"):
-        key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").lower()
-        if key in ("content-language", "og:locale", "language", "dc.language"):
-            candidates.append(meta.get("content"))
+    candidates += [metas.get(key) for key in ("content-language", "og:locale", "language", "dc.language")]
     for value in candidates:
         m = _LANG.match((value or "").strip())
         if m and m.group(1).lower() not in ("und", "xx", "mul"):
@@ -259,10 +257,8 @@ def _language_hint(tree: HtmlElement) -> str | None:
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:
     tags: dict[str, str] = {}
-    for meta in tree.iterfind(".//meta"):
+    for meta in tree.xpath("//meta[@content]"):
         content = meta.get("content")
-        if not content:
-            continue
         for attr in ("property", "name", "itemprop", "http-equiv"):
             key = meta.get(attr)
             if key:
@@ -372,15 +368,52 @@ def _published(
 # ### Body repairs
 
 
-def _first_index(order: dict[HtmlElement, int], tree: HtmlElement, paragraph: str) -> int | None:
+@dataclass
+class _Scan:
+    """What one walk over the tree finds; XPath predicates on class strings cost far more."""
+
+    order: dict[HtmlElement, int] = field(default_factory=dict)
+    classes: Counter[str] = field(default_factory=Counter)
+    ledes: list[HtmlElement] = field(default_factory=list)
+    paywall: list[str] = field(default_factory=list)
+    authors: list[HtmlElement] = field(default_factory=list)
+
+
+def _scan(tree: HtmlElement) -> _Scan:
+    scan = _Scan()
+    order, classes = scan.order, scan.classes
+    for i, el in enumerate(tree.iter(etree.Element)):
+        order[el] = i
+        cls = el.get("class")
+        ident = el.get("id")
+        if cls is None and ident is None:
+            if el.get("rel") == "author" or el.get("itemprop") == "author":
+                scan.authors.append(el)
+            continue
+        if cls:
+            classes[cls] += 1
+        marks = f"{cls or ''} {ident or ''}".lower()
+        if el.tag in LEDE_TAGS and LEDE_CLASS.search(marks):
+            scan.ledes.append(el)
+        if not scan.paywall and el.tag in ("div", "section", "aside", "article"):
+            m = PAYWALL_CLASS.search(marks)
+            if m:
+                scan.paywall.append(m.group())
+        if el.get("rel") == "author" or el.get("itemprop") == "author" or AUTHOR_CLASS.search(marks):
+            scan.authors.append(el)
+    return scan
+
+
+def _first_index(tree: HtmlElement, scan: _Scan, paragraph: str) -> int | None:
     """Document position of the element where `paragraph` starts, if found."""
-    probe = _norm(paragraph)[:40]
-    if len(probe) < 15:
+    probe = _norm(paragraph)[:24]
+    if len(probe) < 15 or ('"' in probe and "'" in probe):
         return None
-    for el in tree.iter("p", "div", "span", "li", "td", "h2", "h3", "section", "article", "blockquote"):
-        text = el.text or ""
-        if probe[:20] in _norm(text) and probe in _text_of(el):
-            return order.get(el)
+    quote = "'" if '"' in probe else '"'
+    for node in tree.xpath(f"//body//text()[contains(., {quote}{probe}{quote})]"):
+        parent = node.getparent()
+        if parent is not None and parent.tag not in ("script", "style", "noscript", "template"):
+            return scan.order.get(parent)
     return None
 
 
@@ -400,24 +433,11 @@ def _in_bad_container(el: HtmlElement) -> bool:
     return False
 
 
-def _lede_candidates(tree: HtmlElement) -> tuple[list[tuple[int, int, str]], dict[HtmlElement, int]]:
-    """(position, class repeats, text) of lede-like blocks, and every element's position."""
-    classes: Counter[str] = Counter()
-    order: dict[HtmlElement, int] = {}
-    candidates: list[HtmlElement] = []
-    for i, el in enumerate(tree.iter()):
-        if not isinstance(el.tag, str):
-            continue
-        order[el] = i
-        cls = el.get("class")
-        if cls:
-            classes[cls] += 1
-        if el.tag in LEDE_TAGS and (cls or el.get("id")):
-            if LEDE_CLASS.search(f"{cls or ''} {el.get('id') or ''}".lower()):
-                candidates.append(el)
+def _lede_candidates(scan: _Scan) -> list[tuple[int, int, str]]:
+    """(position, class repeats, text) of lede-like blocks, in document order."""
     out = []
     taken: list[HtmlElement] = []
-    for el in candidates:
+    for el in scan.ledes:
         if any(t in el.iterancestors() for t in taken):
             continue
         if next(el.iter("h1"), None) is not None:
@@ -432,24 +452,23 @@ def _lede_candidates(tree: HtmlElement) -> tuple[list[tuple[int, int, str]], dic
         if link_chars > LEDE_MAX_LINK_SHARE * len(text):
             continue
         taken.append(el)
-        out.append((order[el], classes[el.get("class") or ""], text))
-    return out, order
+        out.append((scan.order[el], scan.classes[el.get("class") or ""], text))
+    return out
 
 
-def _headline_index(tree: HtmlElement, order: dict[HtmlElement, int], headline: str | None) -> int:
+def _headline_index(tree: HtmlElement, scan: _Scan, headline: str | None) -> int:
     """Position of the page's headline <h1> (the one matching the title), or -1."""
-    first = -1
+    first = None
     folded_title = _fold(headline or "")
     for h1 in tree.iter("h1"):
-        if first < 0:
-            first = order.get(h1, -1)
+        first = h1 if first is None else first
         folded = _fold(_text_of(h1))
         if folded and folded_title and (folded in folded_title or folded_title in folded):
-            return order.get(h1, -1)
-    return first
+            return scan.order.get(h1, -1)
+    return scan.order.get(first, -1) if first is not None else -1
 
 
-def _recover_lede(tree: HtmlElement, paragraphs: list[str], headline: str | None) -> str | None:
+def _recover_lede(tree: HtmlElement, scan: _Scan, paragraphs: list[str], headline: str | None) -> str | None:
     """The page's standfirst if trafilatura dropped it, else None.
 
     A lede-classed block qualifies when it sits after the headline and before
@@ -459,13 +478,13 @@ def _recover_lede(tree: HtmlElement, paragraphs: list[str], headline: str | None
     """
     if not paragraphs:
         return None
-    candidates, order = _lede_candidates(tree)
+    candidates = _lede_candidates(scan)
     if not candidates:
         return None
     body = _fold(" ".join(paragraphs))
     prose = next((p for p in paragraphs[:5] if len(p.split()) >= LEDE_MIN_WORDS), paragraphs[0])
-    start = _first_index(order, tree, prose)
-    after = _headline_index(tree, order, headline)
+    start = _first_index(tree, scan, prose)
+    after = _headline_index(tree, scan, headline)
     for index, repeats, text in candidates:
         if start is not None and index >= start:
             break
@@ -585,25 +604,35 @@ def _drop_headline(paragraphs: list[str], titles: list[str]) -> bool:
     return False
 
 
-def _paywall(tree: HtmlElement, jsonld: list[dict]) -> list[str]:
+def _paywall(scan: _Scan, jsonld: list[dict]) -> list[str]:
     evidence = []
     for obj in jsonld:
         free = obj.get("isAccessibleForFree")
         if free is False or str(free).strip().lower() == "false":
             evidence.append("json-ld:isAccessibleForFree=false")
             break
-    for el in tree.iter("div", "section", "aside", "article"):
-        marks = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        m = PAYWALL_CLASS.search(marks)
-        if m:
-            evidence.append(f"html:class={m.group()}")
-            break
+    evidence += [f"html:class={mark}" for mark in scan.paywall[:1]]
     return evidence
 
 
-def _sanitize(html: str) -> str:
-    """Drop control characters lxml refuses; keep tabs and newlines."""
-    return _CONTROL.sub("", html) if _CONTROL.search(html) else html
+def _ld_author(jsonld: list[dict]) -> str | None:
+    for obj in jsonld:
+        authors = obj.get("author")
+        authors = authors if isinstance(authors, list) else [authors]
+        names = [name for name in (_ld_text(a) for a in authors[:5]) if name and not name.startswith("http")]
+        if names:
+            return "; ".join(names)
+    return None
+
+
+def _byline_author(scan: _Scan) -> str | None:
+    """A short rel=author / itemprop=author text: the cheap part of trafilatura's author search."""
+    for el in scan.authors[:3]:
+        text = el.get("content") or _text_of(el)
+        text = re.sub(r"^(?:by|von|par|por)\s+", "", text, flags=re.IGNORECASE)
+        if text and 1 < len(text.split()) <= 6 and not any(c.isdigit() for c in text):
+            return text
+    return None
 
 
 def _parse(html: str) -> HtmlElement | None:
@@ -655,29 +684,28 @@ def extract_html(
             source, f"page is {size:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit (clean.max_html_bytes)"
         )
     result = Extraction()
-    html = _sanitize(html)
     if not html.strip():
         return result
     tree = _parse(html)
     if tree is None:
         return result
-    elements = sum(1 for _ in tree.iter())
+    elements = int(tree.xpath("count(//*)"))
     if elements > max_elements:
         raise InputError(source, f"page has {elements} HTML elements, over the limit of {max_elements} (clean.max_html_elements)")
 
-    result.language_hint = _language_hint(tree)
     metas = _meta_tags(tree)
+    result.language_hint = _language_hint(tree, metas)
     jsonld = _json_ld(tree)
+    # trafilatura's meta-tag reader, not its full metadata pass: the author
+    # and site-name searches over the whole tree cost a third of extraction.
     meta = examine_meta(tree)
-    try:
-        meta = extract_meta_json(tree, meta)
-    except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD reader has its own bugs; metadata is optional
-        LOGGER.debug("trafilatura JSON-LD metadata failed: %s", exc)
-    result.title = meta.title or extract_title(tree)
-    result.author = meta.author or extract_author(tree)
-    result.sitename = (meta.sitename or extract_sitename(tree) or "").lstrip("@") or None
+    article = jsonld[0] if jsonld else {}
+    result.title = meta.title or _ld_text(article.get("headline")) or extract_title(tree)
+    scan = _scan(tree)
+    result.author = meta.author or _ld_author(jsonld) or _byline_author(scan)
+    result.sitename = (meta.sitename or _ld_text(article.get("publisher")) or metas.get("application-name") or "").lstrip("@") or None
     result.url = url or meta.url or metas.get("og:url")
-    result.description = meta.description
+    result.description = meta.description or _ld_text(article.get("description"))
     result.published, result.published_confidence, result.published_evidence = _published(
         tree, result.url, metas, jsonld
     )
@@ -700,7 +728,7 @@ def extract_html(
             paragraphs = container
             result.notes.append("container-body")
     if "json-ld-body" not in result.notes:
-        lede = _recover_lede(tree, paragraphs, result.title)
+        lede = _recover_lede(tree, scan, paragraphs, result.title)
         if lede:
             paragraphs.insert(0, lede)
             result.notes.append("lede")
@@ -713,6 +741,6 @@ def extract_html(
     if _drop_headline(paragraphs, titles):
         result.notes.append("headline-dropped")
     result.body = "\n\n".join(paragraphs)
-    result.paywall_evidence = _paywall(tree, jsonld)
+    result.paywall_evidence = _paywall(scan, jsonld)
     result.paywalled = bool(result.paywall_evidence)
     return result
