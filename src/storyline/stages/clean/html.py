@@ -223,8 +223,15 @@ def decode_html(raw: bytes) -> str:
             return raw.decode(codec)
         except UnicodeDecodeError:
             pass
-    best = charset_normalizer.from_bytes(raw[:65536]).best()
-    guessed = _codec(best.encoding) if best is not None else None
+    results = charset_normalizer.from_bytes(raw[:65536])
+    best = results.best()
+    if best is not None and any(
+        m.encoding == "cp1252" and m.chaos == best.chaos and m.coherence == best.coherence for m in results
+    ):
+        best_encoding: str | None = "cp1252"  # on a tie, the web's usual legacy encoding (WHATWG default)
+    else:
+        best_encoding = best.encoding if best is not None else None
+    guessed = _codec(best_encoding) if best_encoding else None
     if guessed:
         return raw.decode(guessed, errors="replace")
     return raw.decode(codec or "cp1252", errors="replace")

@@ -249,9 +249,8 @@ RULES: tuple[Rule, ...] = (
         "sponsored",
         60,
         [
-            r"^(?:sponsored|sponsored content|sponsored post|sponsored by\b.*|paid (?:content|post|partnership)|partner content|promoted(?: content)?|advertisement|advertising|ad|ads|anzeige|werbung|gesponsert|publicité|publicite|contenu sponsorisé|contenu partenaire|publireportage|publi-reportage|publicidad|contenido patrocinado|patrocinado|contenido de marca)\W*$",
+            r"^(?:sponsored|sponsored content|sponsored post|sponsored by\b.*|paid (?:content|post|partnership)|partner content|promoted(?: content)?|gesponsert|contenu sponsorisé|contenu partenaire|publireportage|publi-reportage|contenido patrocinado|patrocinado|contenido de marca)\W*$",
             r"^about sponsored content\b",
-            r"^(?:anzeige|werbung|advertisement|publicidad|publicité)\s*[-–—:|]",
             r"^\*werbung\b",
             r"\bthis (?:post|article|content|page) (?:contains|includes|may contain) (?:affiliate|sponsored|paid|advertising)",
             r"\bwe may (?:earn|receive) (?:a )?(?:small )?(?:commission|compensation)\b",
@@ -266,12 +265,22 @@ RULES: tuple[Rule, ...] = (
         "|gesponsert|publicité|publicite|sponsorisé|partenaire|publireportage|publi|publicidad|patrocinado"
         "|marca|affiliate|commission|compensation|enthält|liens|commissioned|about|affiliatelinks|amazon",
     ),
+    # An ad slot's label: sits mid-article, so no hard stop.
+    _rule(
+        "advertisement",
+        12,
+        [
+            r"^(?:advertisement|advertising|ad|ads|anzeige|werbung|publicité|publicite|publicidad|pub)\W*$",
+            r"^(?:anzeige|werbung|advertisement|publicidad|publicité)\s*[-–—:|]",
+            r"^(?:scroll|continue) (?:down )?to continue (?:reading|with (?:the )?(?:article|content))\W*$",
+        ],
+    ),
     _rule(
         "read-also",
         30,
         [
             r"^(?:read also|also read|read more|more to read|see also|related|recommended|watch|listen|further reading|more on this(?: story| topic)?|more from [^.]{1,40}?)\s*(?::|\||»|>|–|—|-|\u00a0|$)",
-            r"^(?:READ ALSO|ALSO READ|READ MORE|SEE ALSO|RELATED|MORE|WATCH)\b",
+            r"^(?-i:READ ALSO|ALSO READ|READ MORE|SEE ALSO|RELATED|MORE|WATCH)\b",
             r"^(?:(?:à )?lire aussi|(?:à )?lire également|(?:à )?voir aussi|à découvrir|découvrez aussi|à lire|sur le même (?:sujet|thème))\b",
             r"^(?:leer también|lea también|lee también|ver también|te puede interesar|le puede interesar|también te puede interesar|puede interesarte|puedes ver|mire|más información|te recomendamos)\s*(?::|\||»|–|—|-|\u00a0|$)",
             r"^(?:lesen sie auch|lesen sie mehr|lesen sie hier|lies auch|lies hier|mehr dazu|auch interessant|das könnte sie (?:auch )?interessieren|mehr zum thema|siehe auch|weiterlesen|mehr lesen|zum weiterlesen)\b",
@@ -447,7 +456,7 @@ _DATE_TOKENS = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _BYLINE = re.compile(
-    r"^(?:by|written by|from|par|por|von|texte?|texto|auteur|autor|author|reporter)\s*:?\s+"
+    r"^(?i:by|written by|from|par|por|von|texte?|texto|auteur|autor|author|reporter)\s*:?\s+"
     r"[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+[\w'’.-]+){0,5}(?:\s*(?:,|\||/|–|—|-|and|und|et|y)\s*[\w'’. -]{1,40}){0,3}$"
 )
 
@@ -567,6 +576,22 @@ def _match(seg: _Segment) -> str | None:
     return None
 
 
+def junk_reason(line: str) -> str | None:
+    """The reason one line is junk wherever it stands ("share-buttons", ...), or None."""
+    text = " ".join(line.split()).strip("| ")
+    return _match(_Segment(0, len(line), text, _count_words(text), _is_terminal(text)))
+
+
+def is_date_line(line: str) -> bool:
+    """Whether a line holds only a date or time, possibly labelled ('Updated 3:59 PM')."""
+    return _date_line(" ".join(line.split()))
+
+
+def is_byline(line: str) -> bool:
+    """Whether a line is a byline ('By Jane Smith', 'Par Jean Dupont, à Paris')."""
+    return len(line.split()) <= 12 and _BYLINE.match(" ".join(line.split())) is not None
+
+
 def _date_line(text: str) -> bool:
     """Only a date or time, possibly labelled: 'Updated 3:59 PM', '23.10.2018'."""
     if not _DIGIT.search(text) or len(text) > 80:
@@ -593,18 +618,25 @@ def _label(seg: _Segment, max_words: int = EDGE_SHORT_WORDS) -> bool:
 
 
 def _substantial(segments: list[_Segment]) -> bool:
-    """Whether kept segments hold real article prose (saving them from a tail cut).
+    """Whether the segments after a hard stop hold article prose (saving them from the cut).
 
-    Prose that talks about subscribing or signing up is an offer, not article.
+    Article prose is one long paragraph, two prose paragraphs in a row, or a
+    prose paragraph right after the stop (before a second junk line): the
+    article resumed after a box. Prose about subscribing or signing up is an
+    offer, not article.
     """
     run = 0
+    junk_seen = 0
     for seg in segments:
         if seg.reason is not None or _SOFT_JUNK.search(seg.text):
             run = 0
+            junk_seen += 1
             continue
         if seg.words >= SUBSTANTIAL_WORDS:
             return True
         if seg.terminal and seg.words >= SHORT_PROSE_WORDS:
+            if junk_seen < 2:
+                return True
             run += 1
             if run >= 2:
                 return True

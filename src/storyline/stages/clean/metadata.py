@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from storyline.stages.clean.lines import is_byline, is_date_line, junk_reason
+
 # Only the first lines are searched for a publication date: further down, a
 # date is about the story, not the article.
 PUBLISHED_WINDOW_LINES = 6
@@ -341,22 +343,30 @@ def split_title(text: str) -> tuple[str | None, str]:
         >>> split_title("Port reopens after storm\\n\\nPORT ALDER — The port reopened on Monday.")
         ('Port reopens after storm', 'PORT ALDER — The port reopened on Monday.')
     """
-    from storyline.stages.clean import lines as _lines
-
     candidates = list(_NONEMPTY_LINE.finditer(text))[:TITLE_LOOKAHEAD_LINES]
     for i, m in enumerate(candidates):
         line = m.group().strip()
         words = len(_WORD.findall(line))
-        seg = _lines._Segment(0, len(line), line, words, _lines._is_terminal(line))
-        if _lines._match(seg) is not None:
+        if junk_reason(line) is not None:
             continue  # icon labels, share bars, "Advertisement" above the headline
-        if words <= 2 and i + 1 < len(candidates) and _headline_like(candidates[i + 1].group().strip()):
-            continue  # a section label above the headline
+        if words <= 2 and i + 1 < len(candidates) and _headline_below(candidates[i + 1].group().strip()):
+            continue  # a section label ("Politics") above the headline
         if not _headline_like(line):
             return None, text.strip()
         rest = (text[: m.start()] + text[m.end() :].lstrip("\r\n")).strip()
         return line, rest
     return None, text.strip()
+
+
+def _headline_below(line: str) -> bool:
+    """Whether `line`, under a one- or two-word first line, is the real headline."""
+    return (
+        len(_WORD.findall(line)) >= 4
+        and _headline_like(line)
+        and not line.rstrip("\"'”’») ").endswith(".")
+        and not is_date_line(line)
+        and not is_byline(line)
+    )
 
 
 def _headline_like(line: str) -> bool:
