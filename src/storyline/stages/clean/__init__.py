@@ -152,7 +152,7 @@ def clean(doc: Document, settings: CleanSettings | None = None, *, repeated: Col
         title, doc.body = split_title(decode_html(doc.raw).replace("\r\n", "\n"))
         doc.title = doc.title or title
 
-    if doc.published is None and doc.body and html is None:
+    if doc.published is None and doc.body:
         found = find_published(doc.body)
         if found:
             doc.published, doc.published_confidence, doc.published_evidence = found

@@ -87,14 +87,6 @@ class Rule:
     key_words: frozenset[str] = frozenset()
     key_marks: tuple[str, ...] = ()
 
-    def matches(self, text: str, folded: str, tokens: set[str], words: int) -> bool:
-        if words > self.max_words:
-            return False
-        if (self.key_words or self.key_marks) and self.key_words.isdisjoint(tokens):
-            if not any(mark in folded for mark in self.key_marks):
-                return False
-        return self.pattern.search(text) is not None
-
 
 def _rule(
     reason: str, max_words: int, patterns: list[str], *, hard_stop: bool = False, keys: str = ""
@@ -415,6 +407,7 @@ RULES: tuple[Rule, ...] = (
 )
 RULE_BY_REASON = {rule.reason: rule for rule in RULES}
 _MAX_RULE_WORDS = max(rule.max_words for rule in RULES)
+_RULE_TABLE = tuple((r.max_words, r.key_words, r.key_marks, r.pattern.search, r.reason) for r in RULES)
 HARD_STOPS = frozenset(rule.reason for rule in RULES if rule.hard_stop)
 
 # Tokens of SVG icon titles and screen-reader labels that leak into text when
@@ -562,16 +555,22 @@ def _share_bar(text: str, words: int) -> bool:
 
 def _match(seg: _Segment) -> str | None:
     """The reason a segment is junk wherever it stands, or None."""
-    if _icon_labels(seg.text):
-        return "icon-labels"
-    if seg.words > _MAX_RULE_WORDS:
+    words, text = seg.words, seg.text
+    if words > _MAX_RULE_WORDS:
         return None
-    folded = seg.text.casefold()
+    if _icon_labels(text):
+        return "icon-labels"
+    folded = text.casefold()
     tokens = set(_WORD.findall(folded))
-    for rule in RULES:
-        if rule.matches(seg.text, folded, tokens, seg.words):
-            return rule.reason
-    if _share_bar(seg.text, seg.words):
+    # A flat loop over prepared tuples: this runs for every short line of every document.
+    for max_words, key_words, key_marks, search, reason in _RULE_TABLE:
+        if words > max_words:
+            continue
+        if (key_words or key_marks) and key_words.isdisjoint(tokens) and not any(m in folded for m in key_marks):
+            continue
+        if search(text):
+            return reason
+    if _share_bar(text, words):
         return "share-buttons"
     return None
 
