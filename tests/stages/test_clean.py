@@ -13,7 +13,30 @@ from storyline.model import Document
 from storyline.stages.clean import CleanSettings, clean, clean_to_body_offset, split_title
 from storyline.text import sentence_spans
 
-from .test_clean_html import LEDE, PARAGRAPHS, page
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday to close the old harbour bridge to cars after engineers found "
+    "cracks in two of its supports, the mayor's office said in a statement.",
+    "The decision, taken by 31 votes to 9, follows a report that warned the structure could fail within "
+    "five years without repairs costing at least 40 million euros.",
+    "Residents on the south bank said the closure would double their journey times, and shop owners on "
+    "the quay asked the council for compensation during the months of works.",
+]
+LEDE = "Engineers found cracks in two supports; cars are banned from Monday while repairs are planned."
+
+
+def page(head: str = "") -> str:
+    """A news page with navigation, a teaser-classed standfirst, a share bar and a footer."""
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Harbour bridge closes to cars | The Harbour Gazette</title>
+<meta property="og:title" content="Harbour bridge closes to cars">
+<meta property="og:site_name" content="The Harbour Gazette"><meta name="author" content="Jane Smith">{head}
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<main><article><h1>Harbour bridge closes to cars</h1><p class="article-teaser">{LEDE}</p>
+<div class="share"><a href="#">Share on Facebook</a></div><div class="article-body">{body}</div></article></main>
+<footer><p>© 2024 The Harbour Gazette. All rights reserved.</p></footer></body></html>"""
+
 
 SHARED = Path(os.environ.get("STORYLINE_SHARED", Path(__file__).resolve().parents[2] / ".." / "shared"))
 
