@@ -210,3 +210,13 @@ def test_clean_seed_001_only_read_also_lines_removed():
     doc = clean(text_doc(seed("001"), "001"))
     assert {r.reason for r in doc.removed} == {"read-also"}
     assert len(doc.removed) == 2
+
+
+def test_clean_twice_gives_the_same_document():
+    doc = text_doc("Port reopens\n\nShare on Facebook\n\nThe port reopened on Monday after a storm closed it for three days.")
+    clean(doc)
+    first = (doc.text, list(doc.removed), dict(doc.flags), dict(doc.extra))
+    clean(doc)
+    assert (doc.text, doc.removed, doc.flags, doc.extra) == first
+    clean(doc, CleanSettings(remove_boilerplate_lines=False))
+    assert "boilerplate_removed" not in doc.flags

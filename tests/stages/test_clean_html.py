@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.errors import InputError
 from storyline.stages.clean.html import Extraction, decode_html, extract_html
@@ -163,3 +165,24 @@ def test_clean_decode_html_declared_charset_bom_and_guess():
     assert isinstance(decode_html(bytes(range(256)) * 4), str)
     polish = ("<p>" + "Zażółć gęślą jaźń, powiedział minister w środę. " * 20 + "</p>").encode("cp1250")
     assert "gęślą" in decode_html(polish)
+
+
+TAGS = ["p", "div", "span", "h1", "h2", "article", "nav", "script", "style", "table", "td", "li", "ul", "a", "br", "ruby", "rt"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(TAGS).map(lambda t: f"<{t} class='lead teaser'>"),
+            st.sampled_from(TAGS).map(lambda t: f"</{t}>"),
+            st.text(max_size=40),
+            st.just("<meta property='article:published_time' content='not a date'>"),
+            st.just('<script type="application/ld+json">{"@type": "NewsArticle", "articleBody": 3, "author": {}}</script>'),
+        ),
+        max_size=40,
+    )
+)
+def test_clean_extract_html_fuzz_never_crashes(parts):
+    ex = extract_html("<html><body>" + "".join(parts) + "</body></html>")
+    assert isinstance(ex.body, str)

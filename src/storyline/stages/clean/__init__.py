@@ -136,6 +136,10 @@ def clean(doc: Document, settings: CleanSettings | None = None, *, repeated: Col
         InputError: an HTML page over the size or element limits.
     """
     settings = settings or CleanSettings()
+    # Re-running the stage must not keep results of an earlier run.
+    for name in ("boilerplate_removed", "paywall"):
+        doc.flags.pop(name, None)
+    doc.extra.pop("clean", None)
     html = _page_html(doc)
     page_paywall: list[str] = []
     if html is not None:

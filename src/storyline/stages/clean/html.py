@@ -721,7 +721,11 @@ def extract_html(
     if h1_text and result.title and _fold(h1_text) and _fold(h1_text) in _fold(result.title):
         result.title = h1_text  # the page's own headline, without " | Site name"
 
-    extracted = bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
+    try:
+        extracted = bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError, etree.LxmlError) as exc:
+        # trafilatura handles its own ValueErrors; anything else is a page it cannot digest.
+        raise InputError(source, f"trafilatura could not extract the page ({type(exc).__name__}: {exc})") from exc
     text = (extracted.text if extracted is not None else "") or ""
     paragraphs = [_norm(line) for line in text.split("\n") if line.strip()]
 
