@@ -78,7 +78,8 @@ class Rule:
     """One family of junk lines: matched by `pattern` on segments of at most `max_words`."""
 
     reason: str
-    pattern: re.Pattern[str]
+    anchored: re.Pattern[str] | None  # patterns written with "^": tried at the start only
+    floating: re.Pattern[str] | None  # the others: searched anywhere
     max_words: int
     hard_stop: bool = False
     # Cheap pre-check, because a regex over every short line costs more than
@@ -91,11 +92,29 @@ class Rule:
 def _rule(
     reason: str, max_words: int, patterns: list[str], *, hard_stop: bool = False, keys: str = ""
 ) -> Rule:
-    joined = "|".join(f"(?:{p})" for p in patterns)
+    anchored = [p[1:] for p in patterns if p.startswith("^")]
+    floating = [p for p in patterns if not p.startswith("^")]
     split = keys.split("|") if keys else []
     words = frozenset(k for k in split if re.fullmatch(r"\w+", k))
     marks = tuple(k for k in split if not re.fullmatch(r"\w+", k))
-    return Rule(reason, re.compile(joined, re.IGNORECASE), max_words, hard_stop, words, marks)
+    return Rule(
+        reason,
+        re.compile("|".join(f"(?:{p})" for p in anchored), re.IGNORECASE) if anchored else None,
+        re.compile("|".join(f"(?:{p})" for p in floating), re.IGNORECASE) if floating else None,
+        max_words,
+        hard_stop,
+        words,
+        marks,
+    )
+
+
+def _matcher(rule: Rule):
+    """One callable per rule: `.match` for anchored patterns (position 0 only), `.search` for the rest."""
+    match = rule.anchored.match if rule.anchored is not None else None
+    search = rule.floating.search if rule.floating is not None else None
+    if match and search:
+        return lambda text: match(text) or search(text)
+    return match or search
 
 
 # ### Patterns, as data. `^`/`$` anchor to the stripped segment (bullets removed).
@@ -109,16 +128,14 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "paywall",
-        60,
+        40,
         [
             r"\byou have\s+\S+\s+(?:free\s+)?(?:articles?|stories|story)\b.{0,30}\b(?:left|remaining)",
             r"\b(?:free|remaining)\s+(?:articles?|stories)\s+(?:left|remaining)\b",
             r"\bthis is your last free (?:article|story)",
-            r"\byou(?:'ve| have) (?:reached|read) (?:your|the|all)\b.{0,30}\b(?:limit|free|articles)",
-            r"\b(?:subscribe|sign in|log in|register)\b.{0,30}\bto (?:continue reading|read (?:the )?(?:full|rest|more|this))",
-            r"^(?:to )?continue reading\b",
-            r"\bto view the full (?:story|article)\b",
-            r"\bfor the full (?:story|article)\b",
+            r"\byou(?:'ve| have) (?:reached|read) (?:your|the|all)\b.{0,30}\b(?:limit|free articles)",
+            r"\bsubscribe\b.{0,30}\bto (?:continue reading|read (?:the )?(?:full|rest|more|this))",
+            r"\b(?:to view|for) the full (?:story|article)\b",
             r"\b(?:article|content|story) is (?:only )?(?:available|reserved|exclusive) (?:to|for) (?:subscribers|members|premium)",
             r"\b(?:exclusive|only) (?:to|for) (?:paid |premium |digital )?(?:subscribers|members)\b",
             r"^(?:premium|subscribers?[- ]only|exclusive)(?: content| article)?$",
@@ -130,9 +147,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:nicht eingeloggt|you are not logged in|vous n'êtes pas connecté|no has iniciado sesión)\b",
             # fr
             r"\bréservée? aux abonnés\b",
-            r"\bil vous reste \d+\s*%",
             r"\bla suite est réservée\b",
-            r"\bpour (?:lire|consulter) la suite\b",
             r"\bdéjà abonnée?\b",
             r"\bcontenu réservé\b",
             r"\baccédez à l'intégralité\b",
@@ -146,16 +161,30 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:nur|exklusiv) für (?:abonnenten|abonnentinnen|abonnent|plus-leser|digital-abonnenten)\b",
             r"\bweiterlesen mit\b",
             r"\b(?:bereits|schon) (?:abonnent|abonniert)\b",
-            r"\bum (?:den|diesen) (?:ganzen |vollständigen |kompletten )?artikel (?:zu lesen|weiterzulesen)\b",
             r"\bjetzt (?:weiterlesen|freischalten)\b",
+        ],
+        hard_stop=True,
+        keys="free|remaining|reached|subscribe|subscriber|subscribers|subscription|members|premium|exclusive"
+        "|expired|unlock|unlimited|eingeloggt|logged|connecté|sesión|abonnés|réservée|abonné|abonnée|réservé"
+        "|intégralité|suscriptores|socios|abonados|exclusivo|leyendo|suscriptor|socio|abonado|alcanzado|llegado"
+        "|abonnenten|abonnentinnen|abonnent|weiterlesen|abonniert|freischalten",
+    ),
+    # Short calls to action built from everyday words: only on short lines.
+    _rule(
+        "paywall",
+        16,
+        [
+            r"\b(?:sign in|log in|register)\b.{0,30}\bto (?:continue reading|read (?:the )?(?:full|rest|more|this))",
+            r"^(?:to )?continue reading\b",
+            r"\bto view the full (?:story|article)\b",
+            r"\bfor the full (?:story|article)\b",
+            r"\bil vous reste \d+\s*%",
+            r"\bpour (?:lire|consulter) la suite\b",
+            r"\bum (?:den|diesen) (?:ganzen |vollständigen |kompletten )?artikel (?:zu lesen|weiterzulesen)\b",
             r"\b(?:dieser|der) (?:artikel|beitrag) ist (?:nur )?(?:für|exklusiv)\b",
         ],
         hard_stop=True,
-        keys="free|remaining|last|reached|subscribe|subscriber|subscribers|subscription|sign|log|register"
-        "|continue|view|full|available|reserved|exclusive|members|premium|already|expired|unlock|unlimited"
-        "|abonnés|abonné|abonnée|reste|suite|réservé|réservée|intégralité|suscriptores|suscriptor|socios|socio"
-        "|abonados|abonado|exclusivo|leyendo|alcanzado|llegado|abonnenten|abonnentinnen|abonnent|weiterlesen"
-        "|abonniert|artikel|beitrag|freischalten|eingeloggt|logged|connecté|sesión",
+        keys="sign|log|register|continue|view|full|reste|suite|artikel|beitrag",
     ),
     _rule(
         "subscription",
@@ -199,11 +228,10 @@ RULES: tuple[Rule, ...] = (
             r"^melde dich (?:jetzt |hier )?an\b",
         ],
         hard_stop=True,
-        keys="subscribe|try|get|offer|offers|trial|access|become|support|cancel|anytime|any|see|view|plans"
-        "|abonne|abonnez|abonner|offre|engagement|soutenez|suscríbete|suscribete|suscribe|suscribirse"
-        "|suscríbase|suscribase|hazte|apoya|apoyanos|jetzt|abonnieren|abo|euro|kündbar|unterstütze|unterstützen"
-        "|us|nous|hier|im|paper|melde"
-        "|$|€|£",
+        keys="subscribe|try|get|offer|offers|trial|access|become|journalism|support|cancel|plans|abonne|abonner"
+        "|abonnez|offre|engagement|soutenez|suscríbete|suscribete|suscribe|suscribirse|suscríbase|suscribase"
+        "|hazte|apoya|apoyanos|abonnieren|abo|testen|bestellen|euro|kündbar|unterstütze|unterstützen|klicken"
+        "|registrieren|anmelden|paper|melde|$|€|£",
     ),
     _rule(
         "newsletter",
@@ -239,7 +267,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "sponsored",
-        60,
+        45,
         [
             r"^(?:sponsored|sponsored content|sponsored post|sponsored by\b.*|paid (?:content|post|partnership)|partner content|promoted(?: content)?|gesponsert|contenu sponsorisé|contenu partenaire|publireportage|publi-reportage|contenido patrocinado|patrocinado|contenido de marca)\W*$",
             r"^about sponsored content\b",
@@ -253,9 +281,9 @@ RULES: tuple[Rule, ...] = (
             r"\bamazon product advertising api\b",
         ],
         hard_stop=True,
-        keys="sponsored|sponsor|paid|partner|promoted|advertisement|advertising|ad|ads|anzeige|werbung"
-        "|gesponsert|publicité|publicite|sponsorisé|partenaire|publireportage|publi|publicidad|patrocinado"
-        "|marca|affiliate|commission|compensation|enthält|liens|commissioned|about|affiliatelinks|amazon",
+        keys="sponsored|sponsor|paid|partner|promoted|werbung|gesponsert|sponsorisé|partenaire|publireportage"
+        "|publi|patrocinado|marca|affiliate|commission|compensation|enthält|liens|commissioned|affiliatelinks"
+        "|amazon",
     ),
     # An ad slot's label: sits mid-article, so no hard stop.
     _rule(
@@ -307,8 +335,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:download|get) (?:the|our) \S+(?: \S+){0,4} apps?\b",
             r"\bon google news\b",
         ],
-        keys="follow|like|find|join|suivez|rejoignez|siguenos|síguenos|sigenos|sígenos|únete|canal|folgen"
-        "|folgt|folge|download|get|google",
+        keys="follow|suivez|rejoignez|siguenos|síguenos|sigenos|sígenos|únete|canal|channel|folgen|folgt|folge"
+        "|download|app|apps|google|facebook|twitter|instagram|linkedin|telegram|whatsapp",
     ),
     _rule(
         "share-buttons",
@@ -334,8 +362,8 @@ RULES: tuple[Rule, ...] = (
             r"\bal (?:continuar|seguir) navegando\b",
         ],
         hard_stop=True,
-        keys="cookie|cookies|accept|reject|manage|tout|aceptar|rechazar|alle|datenschutzeinstellungen"
-        "|einstellungen|privacy|poursuivant|continuing|navegando",
+        keys="cookie|cookies|accept|reject|manage|accepter|refuser|aceptar|rechazar|akzeptieren|ablehnen"
+        "|datenschutzeinstellungen|einstellungen|privacy|poursuivant|continuing|navegando",
     ),
     _rule(
         "comments",
@@ -405,9 +433,8 @@ RULES: tuple[Rule, ...] = (
         ],
     ),
 )
-RULE_BY_REASON = {rule.reason: rule for rule in RULES}
 _MAX_RULE_WORDS = max(rule.max_words for rule in RULES)
-_RULE_TABLE = tuple((r.max_words, r.key_words, r.key_marks, r.pattern.search, r.reason) for r in RULES)
+_RULE_TABLE = tuple((r.max_words, r.key_words, r.key_marks, _matcher(r), r.reason) for r in RULES)
 HARD_STOPS = frozenset(rule.reason for rule in RULES if rule.hard_stop)
 
 # Tokens of SVG icon titles and screen-reader labels that leak into text when

@@ -94,6 +94,7 @@ _LABEL_UPDATED = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+_HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _TIME = re.compile(
     r"\b(?:\d{1,2}(?:[:h.]\d{2})?(?:\s?(?:a\.?m\.?|p\.?m\.?|uhr|h))?|à|at|um|a las|gmt|utc|cet|cest|[ecmp][sd]t)\b",
     re.IGNORECASE,
@@ -287,6 +288,8 @@ def find_published(text: str) -> tuple[str, float, str] | None:
         if n >= PUBLISHED_WINDOW_LINES or line_m.start() > PUBLISHED_WINDOW_CHARS:
             break
         line = line_m.group().strip()
+        if not _HAS_YEAR.search(line):
+            continue  # every pattern needs a year: skip the regex battery
         for pattern, kind in _DATE_PATTERNS:
             for m in pattern.finditer(line):
                 parsed = _parse_match(m, kind)
