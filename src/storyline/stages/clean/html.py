@@ -9,9 +9,12 @@ benchmark (see docs/eval-extraction.md):
   `"chapo"`..., because such classes usually mark link teasers. We put it back
   when it sits between the headline and the body, has few links, and its class
   is not repeated like a teaser list.
-- *Script-rendered pages.* When the HTML holds little text but the page's
-  JSON-LD `articleBody` holds the article, we use that (structured data, not
-  script code: no script text ever reaches the body).
+- *Standfirst only in the description.* Failing a lede block, the meta
+  description becomes the first paragraph when the page also shows it.
+- *Empty extraction.* When trafilatura returns next to nothing, the page's
+  article container (`itemprop=articleBody`, `article-body`...) is read; when
+  JSON-LD `articleBody` holds at least twice the text, that is used
+  (structured data, not script code: no script text ever reaches the body).
 - *Headline in the body.* The headline is `title`, never the first paragraph.
 - *Comments.* Reader comments are not the article (trafilatura keeps them by
   default).
