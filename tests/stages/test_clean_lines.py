@@ -312,3 +312,26 @@ def test_clean_lines_newsletter_box_mid_article_keeps_the_last_paragraph():
     text, removed = clean_lines(body)
     assert [r.reason for r in removed] == ["newsletter"]
     assert text.endswith("The central bank is expected to respond at its next meeting in June.")
+
+
+def test_clean_removes_syndication_footers_but_not_sentences_about_publishing():
+    body = ("The dam broke on Sunday, officials said, and rescue teams worked all night.\n\n"
+            "This article was provided by Meridian Wire.\n\n"
+            "The report was published by the ministry on its website, she said.\n\n"
+            "Cet article a été fourni par Agence Valdorienne.")
+    text, removed = clean_lines(body)
+    assert [body[r.start:r.end].strip() for r in removed] == [
+        "This article was provided by Meridian Wire.", "Cet article a été fourni par Agence Valdorienne."]
+    assert {r.reason for r in removed} == {"syndication"}
+    assert "The report was published by the ministry on its website, she said." in text
+
+
+def test_clean_drops_the_teaser_under_a_promo_label_only():
+    body = ("The strike began on Monday after three miners died in a rock fall, the union said.\n"
+            "Sponsored Content\n"
+            "Five ways to cut your heating bill this winter\n\n"
+            "Talks resumed in the afternoon.\n\n"
+            "Ministers met again on Friday and agreed to a review of mine safety, officials said.")
+    text, removed = clean_lines(body)
+    assert sorted(r.reason for r in removed) == ["sponsored", "teaser"]
+    assert "Five ways" not in text and "Talks resumed in the afternoon." in text

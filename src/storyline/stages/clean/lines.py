@@ -413,6 +413,25 @@ RULES: tuple[Rule, ...] = (
             r"^[a-zà-ÿ]{2,5}(?:/[a-zà-ÿ]{2,5})*/(?:pap|dpa|afp|ap|reuters|apa|kna|epd|sda|efe|ansa)\W*$",
         ],
     ),
+    # Footers of syndicated copies ("This article was provided by Meridian Wire.").
+    _rule(
+        "syndication",
+        14,
+        [
+            # Only when the line ends with the provider's name: "... was published by the
+            # ministry on its website, she said" is a sentence of the article.
+            r"^(?:this|the) (?:article|story|report|item|content) (?:was|is|has been) (?:originally )?"
+            r"(?:provided|distributed|supplied|syndicated|published|produced) (?:by|via|through|in partnership with)"
+            r" [^,;:]{2,60}$",
+            r"^(?:distributed|syndicated|supplied|provided) (?:by|via)\b.{0,60}$",
+            r"^cet article (?:a été|est) (?:fourni|diffusé|publié|produit|distribué) par [^,;:]{2,60}$",
+            r"^(?:este|el) (?:artículo|texto) (?:fue|ha sido|es) (?:proporcionado|distribuido|publicado|cedido) por"
+            r" [^,;:]{2,60}$",
+            r"^dieser (?:artikel|beitrag) (?:wurde|ist) (?:von|bei)\b.{0,60}(?:bereitgestellt|veröffentlicht|erschienen)",
+        ],
+        keys="provided|distributed|supplied|syndicated|published|produced|cet|fourni|diffusé|publié|produit"
+        "|distribué|proporcionado|distribuido|publicado|cedido|dieser",
+    ),
     _rule(
         "caption",
         60,
@@ -618,6 +637,10 @@ def is_byline(line: str) -> bool:
     return len(line.split()) <= 12 and _BYLINE.match(" ".join(line.split())) is not None
 
 
+PROMO_LABELS = frozenset({"sponsored", "read-also", "related-links"})
+TEASER_MAX_WORDS = 14
+
+
 def _date_line(text: str) -> bool:
     """Only a date or time, possibly labelled: 'Updated 3:59 PM', '23.10.2018'."""
     if not _DIGIT.search(text) or len(text) > 80:
@@ -682,6 +705,13 @@ def _judge(segments: list[_Segment], repeated: set[str]) -> None:
             for later in segments[i + 1 :]:
                 later.reason = later.reason or "tail-boilerplate"
             break
+
+    # The headline right under a promo label is the promoted item ("Sponsored Content"
+    # then "Five ways to cut your heating bill"): a title-like line, never a sentence.
+    for i, seg in enumerate(segments[:-1]):
+        teaser = segments[i + 1]
+        if seg.reason in PROMO_LABELS and teaser.reason is None and _label(teaser, TEASER_MAX_WORDS):
+            teaser.reason = "teaser"
 
     anchors = [i for i, seg in enumerate(segments) if seg.reason is None and seg.prose]
     first, last = (anchors[0], anchors[-1]) if anchors else (len(segments), -1)
