@@ -265,3 +265,16 @@ def test_entities_link_survives_empty_and_odd_input():
     ents = linker.link(docs)
     assert all(e.documents for e in ents)
     assert EntityLinker.from_state({}).link({}) == []
+
+
+def test_entities_shared_surname_follows_the_last_full_name():
+    from storyline.model import EntityMention
+
+    text = ("Grace Okafor lost her house. Victor Okafor, the mayor, visited. "
+            "Later Grace Okafor spoke. Okafor said the sirens came late.")
+    mentions = [EntityMention(text.index(n, at), text.index(n, at) + len(n), n, "PERSON")
+                for n, at in (("Grace Okafor", 0), ("Victor Okafor", 0), ("Grace Okafor", 40), ("Okafor said", 0))]
+    mentions[-1] = EntityMention(mentions[-1].start, mentions[-1].start + 6, "Okafor", "PERSON")
+    linker = EntityLinker()
+    linker.link({"d": mentions})
+    assert mentions[-1].entity == mentions[0].entity != mentions[1].entity

@@ -493,8 +493,9 @@ class EntityLinker:
             and self._entities[entity_id].is_person()
             and any(len(k.split()) > 1 for k in self._entities[entity_id].keys)
         }
+        ambiguous = self._ambiguous_short_forms(items, doc_persons, local)
         for m, key, _tokens in items:
-            entity_id = local.get(key)
+            entity_id = ambiguous.get(id(m), local.get(key))
             m.entity = entity_id
             if entity_id is not None:
                 # A surname resolved to a person's full name votes PERSON,
@@ -503,6 +504,25 @@ class EntityLinker:
                 rows[(key, entity_id, m.text, label)] += 1
         contrib = [[k, e, s, lab, n] for (k, e, s, lab), n in sorted(rows.items())]
         self._apply(doc_id, contrib)
+
+    def _ambiguous_short_forms(self, items, doc_persons, local) -> dict[int, str]:
+        """A surname shared by several full names in one document ('Grace Okafor' and
+        'Victor Okafor', then 'Okafor said'): each mention goes to the full name
+        mentioned last before it, the way a reader follows it."""
+        full_at: list[tuple[int, str]] = sorted(
+            (m.start, doc_persons[key]) for m, key, tokens in items if len(tokens) > 1 and key in doc_persons)
+        out: dict[int, str] = {}
+        for m, key, tokens in items:
+            if len(tokens) != 1 or self._forced.get(key):
+                continue
+            owners = {e for k, e in doc_persons.items() if is_short_form(tokens, tuple(k.split()))
+                      and not self._vetoed(key, e)}
+            if len(owners) < 2:
+                continue
+            before = [e for start, e in full_at if start < m.start and e in owners]
+            if before:
+                out[id(m)] = before[-1]
+        return out
 
     def _entity_for(self, key, tokens, doc_persons, votes) -> str | None:
         forced = self._forced.get(key)
