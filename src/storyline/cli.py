@@ -360,3 +360,7 @@ def main() -> None:
         err.print(f"[red]internal error:[/red] {type(exc).__name__}: {escape(str(exc))} "
                   "(set STORYLINE_DEBUG=1 for a traceback, and please report it)")
         sys.exit(3)
+
+
+from .cli_scale import watch as _watch  # noqa: E402  (imported last: it uses this module's helpers)
+cli.add_command(_watch)

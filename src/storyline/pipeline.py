@@ -150,15 +150,28 @@ def ingest(store: Store, paths: Iterable[str], settings: Settings | None = None,
         with open_store("news.db") as store:
             report = ingest(store, ["articles/"])
     """
-    pipeline = Pipeline(settings)
+    settings = settings or load_settings()
+    inputs = iter_inputs(paths, max_bytes=settings.ingest.max_bytes, skip=_store_files(store))
+    return ingest_items(store, inputs, settings, engine=engine, progress=progress, on_reject=on_reject,
+                        on_warning=on_warning)
+
+
+def ingest_items(store: Store, items: Iterable[Document | Rejected], settings: Settings | None = None, *,
+                 engine: Engine | str | None = None, progress: Progress | None = None,
+                 on_reject: Callable[[Rejected], None] | None = None,
+                 on_warning: Callable[[str], None] | None = None,
+                 pipeline: Pipeline | None = None) -> IngestReport:
+    """Ingest raw Documents (id, raw, format, origin set) built by other sources, such as
+    `storyline.watch`; `ingest` is this over the files under its paths. Pass the same
+    `pipeline` to successive calls to keep its batch stages' caches."""
+    pipeline = pipeline or Pipeline(settings)
     settings = pipeline.settings
     report = IngestReport()
     started = time.perf_counter()
     own_engine = not isinstance(engine, Engine)
     engine = make_engine(engine, settings) if own_engine else engine
     try:
-        inputs = iter_inputs(paths, max_bytes=settings.ingest.max_bytes, skip=_store_files(store))
-        for chunk in _chunks(inputs, settings.ingest.batch_size):
+        for chunk in _chunks(iter(items), settings.ingest.batch_size):
             _ingest_chunk(store, pipeline, engine, chunk, report, on_reject, on_warning)
             if progress:
                 progress("ingest", len(chunk), None)
