@@ -86,6 +86,20 @@ def test_postgres_search_folds_accents_and_ranks_titles_first(pg_url):
         assert store.search("paulo", limit=1, offset=1) == []
 
 
+def test_store_orders_ids_by_code_point_on_every_backend(store):
+    ids = ["b", "B", "a_b", "a-b", "é", "Z10", "z2"]
+    store.put_documents([make_doc(i, f"text of {i}") for i in ids])
+    assert store.document_ids() == sorted(ids)  # Python order = SQLite BINARY = PostgreSQL "C"
+    assert [d.id for d in store.iter_documents()] == sorted(ids)
+
+
+def test_postgres_text_columns_ignore_the_server_locale(pg_url):
+    with open_store(pg_url) as store:
+        rows = store._all("SELECT table_name, column_name, collation_name FROM information_schema.columns "
+                          "WHERE table_schema = 'public' AND data_type = 'text' AND table_name <> 'meta'")
+    assert rows and {r[2] for r in rows} == {"C"}
+
+
 @pytest.mark.parametrize("query, expected", [
     ("strike", "'strike'"), ('"port alder" strike', "('port' <-> 'alder') & 'strike'"),
     ("asyl*", "'asyl':*"), ("AND OR (", "'AND' & 'OR'"), ('"', ""), ("it's", "'it' <-> 's'"),

@@ -41,7 +41,8 @@ MIGRATION_LOCK = 0x5354_4F52_5902
 TS_CONFIG = "storyline_search"
 
 # Each entry is one schema version; never edit a released entry, append a new one.
-MIGRATIONS: list[list[str]] = [
+# Every TEXT column gets the "C" collation (see _c_collate below).
+_MIGRATIONS: list[list[str]] = [
     [
         "CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, data BYTEA NOT NULL)",
         # unaccent is a trusted contrib extension (PG >= 13); without it, search keeps accents.
@@ -95,6 +96,18 @@ MIGRATIONS: list[list[str]] = [
         "CREATE TABLE analysis (doc_id TEXT PRIMARY KEY, stamp TEXT NOT NULL, data TEXT NOT NULL)",
     ],
 ]
+
+
+
+def _c_collate(statement: str) -> str:
+    """TEXT columns in byte order ("C"), as SQLite's BINARY: ORDER BY id (exports,
+    canonical order) then gives the same order on both backends whatever the server's locale."""
+    if not statement.lstrip().startswith("CREATE TABLE"):
+        return statement
+    return re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', statement)
+
+
+MIGRATIONS: list[list[str]] = [[_c_collate(s) for s in version] for version in _MIGRATIONS]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # ts_headline options; mirrors SQLite's snippet(..., '[[', ']]', ' … ', 24).
