@@ -59,6 +59,15 @@ def test_postgres_unreachable_server_is_unavailable_without_password():
     assert "s3cret" not in str(info.value) and "***" in str(info.value)
 
 
+def test_postgres_without_driver_names_the_extra(monkeypatch):
+    from storyline.errors import MissingExtra
+    from storyline.stores import postgres
+
+    monkeypatch.setattr(postgres, "psycopg", None)
+    with pytest.raises(MissingExtra, match=r"pip install 'storyline\[postgres\]'"):
+        open_store("postgresql://127.0.0.1/news")
+
+
 def test_postgres_driver_errors_become_store_errors(pg_url):
     import psycopg
 
