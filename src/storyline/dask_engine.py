@@ -54,7 +54,10 @@ def _worker_pipeline(values: dict[str, Any]) -> "Pipeline":
 def process_chunk(values: dict[str, Any], docs: list["Document"], phase: str) -> list[Result]:
     """Run one phase's per-document parts over a chunk, on a worker."""
     pipeline = _worker_pipeline(values)
-    return [pipeline.process_document(doc, phase) for doc in docs]
+    results = [pipeline.process_document(doc, phase) for doc in docs]
+    for doc, _, _ in results:
+        doc.raw = b""  # stages never change raw bytes; the caller puts them back (less to ship)
+    return results
 
 
 class DaskEngine(Engine):
@@ -113,6 +116,8 @@ class DaskEngine(Engine):
         results: list[Result] = []
         for chunk_results in self.client.gather(futures):
             results.extend(chunk_results)
+        for original, (doc, _, _) in zip(docs, results):
+            doc.raw = original.raw
         return results
 
     def close(self) -> None:
