@@ -45,6 +45,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("storylines.threshold", 0.2, "Similarity above which an event joins an existing storyline."),
     Setting("briefing.sentences", 7, "Sentences in a briefing (5-10 reads best)."),
     Setting("analysis.workers", 0, "Worker processes for the deep-analysis stages (NER, quotes); 0 = one per CPU core.", affects_results=False),
+    Setting("watch.host_delay", 1.0, "Seconds between two requests to one host by `storyline watch` (robots.txt Crawl-delay may raise it).", affects_results=False),
+    Setting("watch.retries", 3, "Retries of a request that timed out or got a 5xx/429 answer, with exponential backoff.", affects_results=False),
+    Setting("watch.backoff", 1.0, "Seconds before the first retry; doubled for each further one (capped at 60).", affects_results=False),
+    Setting("watch.timeout", 20.0, "Seconds to wait for a server to connect or answer.", affects_results=False),
+    Setting("watch.user_agent", "storyline/0.1 (news archive)", "User-Agent sent by `storyline watch`; robots.txt rules for 'storyline' apply.", affects_results=False),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
