@@ -40,7 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("clean.max_html_bytes", 10_000_000, "HTML pages larger than this are rejected before parsing."),
     Setting("language.min_score", 0.4, "Below this langdetect confidence the language is recorded as unknown ('und')."),
     Setting("dedup.threshold", 0.8, "Estimated Jaccard similarity of word 5-shingles above which a document is a near-duplicate."),
-    Setting("dedup.num_perm", 64, "MinHash permutations; more is more precise and slower."),
+    Setting("dedup.num_perm", 128, "MinHash permutations; more is more precise and slower."),
     Setting("events.threshold", 0.3, "Similarity above which a document joins an existing event."),
     Setting("storylines.threshold", 0.2, "Similarity above which an event joins an existing storyline."),
     Setting("briefing.sentences", 7, "Sentences in a briefing (5-10 reads best)."),

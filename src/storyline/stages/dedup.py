@@ -23,6 +23,7 @@ SHINGLE = 5
 STATE = "minhash2"  # signatures made with crc32 shingle hashes (the first "minhash" used SHA-1)
 SCHEME = "affine32"  # named explicitly: stored signatures must be read back with the same scheme
 SEED = 1
+LSH_WEIGHTS = (0.1, 0.9)  # (false positive, false negative) weights for choosing LSH bands
 _WORD = re.compile(r"\w+")
 
 
@@ -74,7 +75,10 @@ class Dedup(Stage):
 
     def _load(self, batch: Batch) -> MinHashLSH:
         if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+            # Recall-weighted bands: every candidate is verified against the threshold, so a
+            # missed copy costs more than a spurious candidate (at 128 permutations a pair at
+            # Jaccard 0.875 is found 99% of the time instead of 83%).
+            self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm, weights=LSH_WEIGHTS)
             for doc_id, value in batch.store.get_states(STATE).items():
                 sig, root = value["sig"], value["root"]
                 self._sigs[doc_id] = bytes.fromhex(sig)
