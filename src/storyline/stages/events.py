@@ -1,0 +1,623 @@
+"""The `events` stage: online clustering of documents into events.
+
+An *event* is one happening reported by one or more articles (an earthquake,
+a verdict, a visit). Documents arrive in batches; `EventIndex.assign` places
+each new document into an existing event or founds a new one, and never
+re-clusters the archive:
+
+1. The batch is sorted canonically (published date, then id), so the result
+   does not depend on the order of the input list.
+2. Document frequencies are updated with the whole batch first, then each
+   document is weighted by IDF (`1 + ln((N + 1) / (df + 1))`).
+3. Candidate events come from an inverted index: a document's rarest name keys
+   and terms look up the events posted under them (each posting list keeps only
+   the `posting_limit` most recently active events), so the work per document
+   is bounded whatever the archive size.
+4. The document joins the most similar candidate when the similarity reaches
+   `threshold`, else it founds an event `ev-<hash of its id>`. A document the
+   dedup stage marked `duplicate_of` an assigned document joins that event.
+5. After the batch, every event it touched is compared with its candidates and
+   merged with one at `merge_threshold` or above. The older event (founded in
+   an earlier batch, then by canonical founder order) keeps its id; the other
+   leaves a redirect, so an id once handed out always resolves.
+
+Similarity of a document (or event) to an event is a weighted sum of three
+centroid cosines over IDF-weighted vectors: terms (stemmed words), name keys
+(capitalised words) and number anchors (numbers and years). When the two
+sides are written in different languages, shared words are rare, so the
+names and numbers decide alone, against `cross_lingual_threshold`.
+
+Everything the index knows lives behind `EventState` (a small protocol of plain
+dicts and strings); `MemoryState` implements it in memory and converts to and
+from table rows, and a store can implement it over SQL tables.
+
+Example:
+
+    >>> from storyline.model import Document
+    >>> from storyline.stages.embed import embed
+    >>> index = EventIndex()
+    >>> docs = [embed(Document(id=i, text=t)) for i, t in [
+    ...     ("a", "Quake of magnitude 6.1 hits Lorvania; 312 dead in Tessel."),
+    ...     ("b", "Lorvania quake: 312 people dead in Tessel after magnitude 6.1 shock.")]]
+    >>> [a.event for a in index.assign(docs)] == ["ev-" + _short_hash("a")] * 2
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from storyline.model import Document
+from storyline.stages.embed import EMBED_KEY, embed
+
+__all__ = ["EventSettings", "EventProfile", "Assignment", "Merge", "EventState", "MemoryState",
+           "EventIndex", "cluster_events"]
+
+NAME_PREFIX = "n:"
+NUM_PREFIX = "#"
+TERM_PREFIX = "t:"
+
+
+@dataclass(frozen=True)
+class EventSettings:
+    """Knobs of the event clusterer; defaults tuned on ECB+ topics 1-20 only."""
+
+    threshold: float = 0.30  # join the best event at or above this similarity
+    merge_threshold: float = 0.40  # merge two events at or above this after a batch
+    cross_lingual_threshold: float = 0.35  # names+numbers similarity across languages
+    # Shares of the four cosines in the similarity (they sum to 1): all words, headline + lede
+    # words, name keys, number and date anchors.
+    term_weight: float = 0.3
+    lead_weight: float = 0.2
+    name_weight: float = 0.4
+    number_weight: float = 0.1
+    profile_terms: int = 400  # terms kept per event centroid
+    profile_names: int = 80
+    index_names: int = 6  # a document's rarest names used to look up candidates
+    index_terms: int = 6  # and its rarest terms
+    posting_limit: int = 100  # events kept per index key (most recently active)
+    max_candidates: int = 40  # events scored per document, by shared keys
+
+
+@dataclass
+class EventProfile:
+    """What the index remembers about one event (JSON-serialisable via `to_dict`)."""
+
+    id: str
+    founder: str  # id of the document that founded it
+    born: int  # batch number in which it was founded (older survives a merge)
+    docs: list[str] = field(default_factory=list)
+    terms: dict[str, float] = field(default_factory=dict)  # sum of members' unit tf-idf vectors
+    lead: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
+    nums: dict[str, float] = field(default_factory=dict)
+    keys: list[str] = field(default_factory=list)  # index keys it is posted under
+    langs: dict[str, int] = field(default_factory=dict)
+    first: str | None = None  # earliest / latest member publication date
+    last: str | None = None
+    storyline: str | None = None
+    members: int = 0  # documents folded into the centroids (duplicates are not)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "EventProfile":
+        return cls(**data)
+
+    @property
+    def lang(self) -> str | None:
+        return max(sorted(self.langs), key=self.langs.__getitem__) if self.langs else None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where one document went: `event` is its final event id after this batch."""
+
+    doc_id: str
+    event: str
+    new_event: bool  # the document founded its event
+    score: float  # similarity to the event it joined (1.0 for founders and duplicates)
+    storyline: str | None = None
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Event `absorbed` was merged into `survivor`; `absorbed` now redirects there."""
+
+    absorbed: str
+    survivor: str
+    score: float
+    batch: int
+
+
+class EventState(Protocol):
+    """Persistence boundary of the clusterers: plain dicts, strings and numbers only.
+
+    Profiles are `EventProfile.to_dict()` dicts (storyline profiles use the same
+    calls); postings map an index key to ids, most recently active last.
+    """
+
+    def get_profiles(self, ids: Iterable[str]) -> dict[str, dict]: ...
+    def put_profiles(self, profiles: Iterable[dict]) -> None: ...
+    def delete_profiles(self, ids: Iterable[str]) -> None: ...
+    def candidates(self, keys: Iterable[str]) -> dict[str, list[str]]: ...
+    def post(self, postings: dict[str, list[str]], limit: int) -> None: ...
+    def unpost(self, postings: dict[str, list[str]]) -> None: ...
+    def redirect(self, old: str, new: str) -> None: ...
+    def resolve(self, ids: Iterable[str]) -> dict[str, str]: ...
+    def doc_events(self, doc_ids: Iterable[str]) -> dict[str, str]: ...
+    def set_doc_events(self, mapping: dict[str, str]) -> None: ...
+    def df(self, terms: Iterable[str]) -> dict[str, int]: ...
+    def add_df(self, counts: dict[str, int], docs: int) -> None: ...
+    def n_docs(self) -> int: ...
+    def next_batch(self) -> int: ...
+
+
+class MemoryState:
+    """In-memory `EventState`; `to_rows()`/`from_rows()` give its tables as plain rows."""
+
+    def __init__(self) -> None:
+        self.profiles: dict[str, dict] = {}
+        self.postings: dict[str, list[str]] = {}
+        self.redirects: dict[str, str] = {}
+        self.docs: dict[str, str] = {}
+        self.doc_freq: Counter[str] = Counter()
+        self.meta: dict[str, int] = {"docs": 0, "batch": 0}
+
+    def get_profiles(self, ids: Iterable[str]) -> dict[str, dict]:
+        return {i: self.profiles[i] for i in ids if i in self.profiles}
+
+    def put_profiles(self, profiles: Iterable[dict]) -> None:
+        for p in profiles:
+            self.profiles[p["id"]] = p
+
+    def delete_profiles(self, ids: Iterable[str]) -> None:
+        for i in ids:
+            self.profiles.pop(i, None)
+
+    def candidates(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        return {k: self.postings[k] for k in keys if k in self.postings}
+
+    def post(self, postings: dict[str, list[str]], limit: int) -> None:
+        for key, ids in postings.items():
+            lst = self.postings.setdefault(key, [])
+            for i in ids:
+                if i in lst:
+                    lst.remove(i)
+                lst.append(i)
+            if len(lst) > limit:
+                del lst[: len(lst) - limit]
+
+    def unpost(self, postings: dict[str, list[str]]) -> None:
+        for key, ids in postings.items():
+            lst = self.postings.get(key)
+            if lst:
+                self.postings[key] = [i for i in lst if i not in ids]
+
+    def redirect(self, old: str, new: str) -> None:
+        self.redirects[old] = new
+
+    def resolve(self, ids: Iterable[str]) -> dict[str, str]:
+        out = {}
+        for i in ids:
+            seen, cur = {i}, i
+            while cur in self.redirects and self.redirects[cur] not in seen:
+                cur = self.redirects[cur]
+                seen.add(cur)
+            out[i] = cur
+        return out
+
+    def doc_events(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        return {d: self.docs[d] for d in doc_ids if d in self.docs}
+
+    def set_doc_events(self, mapping: dict[str, str]) -> None:
+        self.docs.update(mapping)
+
+    def df(self, terms: Iterable[str]) -> dict[str, int]:
+        return {t: self.doc_freq.get(t, 0) for t in terms}
+
+    def add_df(self, counts: dict[str, int], docs: int) -> None:
+        self.doc_freq.update(counts)
+        self.meta["docs"] += docs
+
+    def n_docs(self) -> int:
+        return self.meta["docs"]
+
+    def next_batch(self) -> int:
+        self.meta["batch"] += 1
+        return self.meta["batch"]
+
+    def to_rows(self) -> dict[str, list]:
+        """Tables as row lists: profiles(id, data), postings(key, position, id),
+        redirects(old, new), doc_events(doc_id, event), df(term, df), meta(key, value)."""
+        return {
+            "profiles": [(i, p) for i, p in self.profiles.items()],
+            "postings": [(k, n, i) for k, ids in self.postings.items() for n, i in enumerate(ids)],
+            "redirects": list(self.redirects.items()),
+            "doc_events": list(self.docs.items()),
+            "df": list(self.doc_freq.items()),
+            "meta": list(self.meta.items()),
+        }
+
+    @classmethod
+    def from_rows(cls, rows: dict[str, list]) -> "MemoryState":
+        state = cls()
+        state.profiles = {i: p for i, p in rows.get("profiles", [])}
+        for key, _, i in sorted(rows.get("postings", []), key=lambda r: (r[0], r[1])):
+            state.postings.setdefault(key, []).append(i)
+        state.redirects = dict(rows.get("redirects", []))
+        state.docs = dict(rows.get("doc_events", []))
+        state.doc_freq = Counter(dict(rows.get("df", [])))
+        state.meta.update(dict(rows.get("meta", [])))
+        return state
+
+
+# ---------------------------------------------------------------------------------------------
+# Vectors: plain dicts, cosine on the smaller side.
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def _unit(vec: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    return {k: v / norm for k, v in vec.items()} if norm else {}
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b[k] for k, v in a.items() if k in b)
+
+
+def _norm(vec: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in vec.values()))
+
+
+def _cos(a: dict[str, float], b: dict[str, float], na: float | None = None, nb: float | None = None) -> float:
+    na = _norm(a) if na is None else na
+    nb = _norm(b) if nb is None else nb
+    return _dot(a, b) / (na * nb) if na and nb else 0.0
+
+
+def _add(into: dict[str, float], vec: dict[str, float], sign: float = 1.0) -> None:
+    for k, v in vec.items():
+        into[k] = into.get(k, 0.0) + sign * v
+
+
+def _top(vec: dict[str, float], n: int) -> dict[str, float]:
+    if len(vec) <= n:
+        return vec
+    return dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
+
+
+@dataclass
+class _DocVec:
+    """A document's IDF-weighted unit vectors and index keys, for one batch."""
+
+    id: str
+    terms: dict[str, float]
+    lead: dict[str, float]
+    names: dict[str, float]
+    nums: dict[str, float]
+    keys: list[str]
+    lang: str | None
+    date: str | None
+
+
+def _features(doc: Document) -> dict[str, Any]:
+    feats = doc.extra.get(EMBED_KEY)
+    if not isinstance(feats, dict) or "terms" not in feats:
+        feats = embed(doc).extra[EMBED_KEY]
+    return feats
+
+
+def _doc_counts(feats: dict[str, Any]) -> set[str]:
+    """The df keys a document contributes: its terms, names and numbers, once each."""
+    keys = {TERM_PREFIX + t for t in feats["terms"]}
+    keys.update(NAME_PREFIX + n for n in feats["names"])
+    keys.update(NUM_PREFIX + str(n) for n in feats["nums"])
+    keys.update(f"{NUM_PREFIX}y{y}" for y in feats["years"])
+    keys.update(f"{NUM_PREFIX}d{d}" for d in feats.get("dates", ()))
+    return keys
+
+
+class EventIndex:
+    """Online event clusterer over an `EventState`.
+
+    Args:
+        state: where profiles, postings, redirects and document frequencies live
+            (default: a fresh `MemoryState`).
+        settings: `EventSettings`.
+
+    Example:
+        >>> index = EventIndex()
+        >>> assignments = index.assign(embedded_docs)      # doctest: +SKIP
+        >>> index.merges                                   # merges made by the last call  # doctest: +SKIP
+    """
+
+    def __init__(self, state: EventState | None = None, settings: EventSettings | None = None):
+        self.state: EventState = state if state is not None else MemoryState()
+        self.settings = settings or EventSettings()
+        self.merges: list[Merge] = []
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def assign(self, docs: list[Document]) -> list[Assignment]:
+        """Assign a batch of documents to events; returns one `Assignment` per input document.
+
+        Sets `doc.event` on every document. Documents already assigned (a re-run) keep
+        their event and change nothing. Merges made at the end of the batch are in
+        `self.merges`; every returned `event` is the id after those merges.
+
+        Args:
+            docs: documents, ideally already through `embed` (done here otherwise).
+
+        Returns:
+            Assignments in the order of `docs`.
+        """
+        s = self.settings
+        self.merges = []
+        batch = self.state.next_batch()
+        raw = self.state.doc_events(d.id for d in docs)
+        res = self.state.resolve(set(raw.values()))
+        known = {d: res[e] for d, e in raw.items()}
+        seen: set[str] = set()
+        fresh: list[Document] = []
+        for d in docs:
+            if d.id not in known and d.id not in seen:
+                seen.add(d.id)
+                fresh.append(d)
+        fresh.sort(key=lambda d: (d.published or "", d.id))
+        originals = [d for d in fresh if not d.duplicate_of]
+        copies = [d for d in fresh if d.duplicate_of]
+        feats = {d.id: _features(d) for d in fresh}
+
+        counts: Counter[str] = Counter()
+        for d in originals:
+            counts.update(_doc_counts(feats[d.id]))
+        self.state.add_df(counts, len(originals))
+        n = self.state.n_docs()
+        df = self.state.df(counts)
+
+        def idf(key: str) -> float:
+            return 1.0 + math.log((n + 1) / (df.get(key, 0) + 1))
+
+        results: dict[str, Assignment] = {}
+        touched: dict[str, EventProfile] = {}  # every profile loaded or made in this batch
+        changed: set[str] = set()
+        doc_event: dict[str, str] = {}
+        for d in originals:
+            vec = self._vectorise(d.id, feats[d.id], idf)
+            best, score = self._best(vec, touched, s.threshold)
+            if best is None:
+                prof = self._found(d.id, batch)
+                new = True
+                score = 1.0
+            else:
+                prof, new = best, False
+            self._absorb(prof, vec)
+            touched[prof.id] = prof
+            changed.add(prof.id)
+            doc_event[d.id] = prof.id
+            results[d.id] = Assignment(d.id, prof.id, new, round(score, 4))
+        for d in copies:
+            orig = doc_event.get(d.duplicate_of) or self._known_event(d.duplicate_of)
+            if orig is None:  # original unknown: cluster it like any other document
+                vec = self._vectorise(d.id, feats[d.id], idf)
+                best, score = self._best(vec, touched, s.threshold)
+                prof = best or self._found(d.id, batch)
+                if best is None:
+                    score = 1.0
+                self._absorb(prof, vec)
+            else:
+                prof = touched.get(orig) or self._load(orig)
+                prof.docs.append(d.id)
+                score = 1.0
+            touched[prof.id] = prof
+            changed.add(prof.id)
+            doc_event[d.id] = prof.id
+            results[d.id] = Assignment(d.id, prof.id, prof.founder == d.id, round(score, 4))
+
+        changed |= self._merge_changed(touched, changed, batch)
+        self._save(touched[i] for i in sorted(changed))
+        final = self.state.resolve(set(doc_event.values()))
+        self.state.set_doc_events({d: final[e] for d, e in doc_event.items()})
+        out = []
+        for d in docs:
+            if d.id in results:
+                a = results[d.id]
+                a = Assignment(a.doc_id, final[a.event], a.new_event, a.score)
+            else:
+                a = Assignment(d.id, known.get(d.id) or doc_event.get(d.id, ""), False, 1.0)
+            d.event = a.event
+            out.append(a)
+        return out
+
+    def profiles(self, ids: Iterable[str]) -> dict[str, EventProfile]:
+        """Current profiles of these events (ids are resolved through redirects first)."""
+        resolved = self.state.resolve(ids)
+        got = self.state.get_profiles(set(resolved.values()))
+        return {i: EventProfile.from_dict(got[r]) for i, r in resolved.items() if r in got}
+
+    def event_of(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """doc id -> its current event id (redirects followed)."""
+        raw = self.state.doc_events(doc_ids)
+        res = self.state.resolve(set(raw.values()))
+        return {d: res[e] for d, e in raw.items()}
+
+    # -- steps ----------------------------------------------------------------------------------
+
+    def _vectorise(self, doc_id: str, feats: dict[str, Any], idf) -> _DocVec:
+        s = self.settings
+        terms = _unit({t: w * idf(TERM_PREFIX + t) for t, w in feats["terms"].items()})
+        lead = _unit({t: w * idf(TERM_PREFIX + t) for t, w in feats.get("lead", {}).items()})
+        names = _unit({k: (1.0 + math.log(c)) * idf(NAME_PREFIX + k) for k, c in feats["names"].items()})
+        nums = {str(x): idf(NUM_PREFIX + str(x)) for x in feats["nums"]}
+        nums.update({f"y{y}": idf(f"{NUM_PREFIX}y{y}") for y in feats["years"]})
+        nums.update({f"d{d}": idf(f"{NUM_PREFIX}d{d}") for d in feats.get("dates", ())})
+        nums = _unit(nums)
+        keys = [NAME_PREFIX + k for k in sorted(names, key=lambda k: (-names[k], k))[: s.index_names]]
+        keys += [TERM_PREFIX + t for t in sorted(terms, key=lambda t: (-terms[t], t))[: s.index_terms]]
+        return _DocVec(doc_id, terms, lead, names, nums, keys, feats.get("lang"), feats.get("date"))
+
+    def _similarity(self, vec: _DocVec, prof: EventProfile) -> float:
+        """Similarity of unit vectors `vec` to the centroids of `prof`, in [0, 1]."""
+        s = self.settings
+        ct = _cos(vec.terms, prof.terms, 1.0)
+        cl = _cos(vec.lead, prof.lead, 1.0)
+        cn = _cos(vec.names, prof.names, 1.0)
+        cu = _cos(vec.nums, prof.nums, 1.0)
+        score = s.term_weight * ct + s.lead_weight * cl + s.name_weight * cn + s.number_weight * cu
+        plang = prof.lang
+        if vec.lang and plang and vec.lang != plang:
+            # Across languages few words are shared; names and numbers carry the evidence,
+            # scaled so that `cross_lingual_threshold` maps onto `threshold`.
+            w = s.name_weight + s.number_weight
+            cross = (s.name_weight * cn + s.number_weight * cu) / w
+            score = max(score, cross * s.threshold / s.cross_lingual_threshold)
+        return score
+
+    def _candidates(self, keys: list[str], exclude: str | None = None) -> list[str]:
+        hits: Counter[str] = Counter()
+        for ids in self.state.candidates(keys).values():
+            hits.update(set(ids))
+        hits.pop(exclude, None)
+        ranked = sorted(hits, key=lambda i: (-hits[i], i))[: self.settings.max_candidates]
+        return ranked
+
+    def _best(self, vec: _DocVec, touched: dict[str, EventProfile], threshold: float):
+        ids = self._candidates(vec.keys)
+        res = self.state.resolve(ids)
+        best, best_score = None, -1.0
+        for i in sorted(set(res.values())):
+            prof = touched.get(i) or self._load(i)
+            if prof is None:
+                continue
+            touched.setdefault(i, prof)
+            score = self._similarity(vec, prof)
+            if score > best_score:
+                best, best_score = prof, score
+        if best is not None and best_score >= threshold:
+            return best, best_score
+        return None, best_score
+
+    def _load(self, event_id: str) -> EventProfile | None:
+        eid = self.state.resolve([event_id])[event_id]
+        got = self.state.get_profiles([eid]).get(eid)
+        return EventProfile.from_dict(got) if got else None
+
+    def _known_event(self, doc_id: str | None) -> str | None:
+        if not doc_id:
+            return None
+        ev = self.state.doc_events([doc_id]).get(doc_id)
+        return self.state.resolve([ev])[ev] if ev else None
+
+    def _found(self, doc_id: str, batch: int) -> EventProfile:
+        eid = "ev-" + _short_hash(doc_id)
+        n = 1
+        while self.state.get_profiles([eid]) or self.state.resolve([eid])[eid] != eid:
+            n += 1
+            eid = "ev-" + _short_hash(f"{doc_id}#{n}")
+        return EventProfile(id=eid, founder=doc_id, born=batch)
+
+    def _absorb(self, prof: EventProfile, vec: _DocVec) -> None:
+        s = self.settings
+        prof.docs.append(vec.id)
+        prof.members += 1
+        _add(prof.terms, vec.terms)
+        _add(prof.lead, vec.lead)
+        _add(prof.names, vec.names)
+        _add(prof.nums, vec.nums)
+        if len(prof.terms) > 1.5 * s.profile_terms:
+            prof.terms = _top(prof.terms, s.profile_terms)
+        if len(prof.lead) > 1.5 * s.profile_terms:
+            prof.lead = _top(prof.lead, s.profile_terms)
+        if len(prof.names) > 1.5 * s.profile_names:
+            prof.names = _top(prof.names, s.profile_names)
+        if vec.lang:
+            prof.langs[vec.lang] = prof.langs.get(vec.lang, 0) + 1
+        if vec.date:
+            prof.first = min(prof.first or vec.date, vec.date)
+            prof.last = max(prof.last or vec.date, vec.date)
+        new_keys = [k for k in vec.keys if k not in prof.keys]
+        prof.keys.extend(new_keys)
+        self.state.post({k: [prof.id] for k in vec.keys}, s.posting_limit)
+
+    def _merge_changed(self, touched: dict[str, EventProfile], changed: set[str], batch: int) -> set[str]:
+        """Merge each changed event into its most similar candidate while it reaches
+        `merge_threshold`; returns the ids of absorbed events (for deletion)."""
+        s = self.settings
+        gone: set[str] = set()
+        queue = sorted(changed)
+        while queue:
+            prof = touched[queue.pop(0)]
+            if prof.id in gone or not prof.members:
+                continue
+            vec = _DocVec(prof.id, _unit(prof.terms), _unit(prof.lead), _unit(prof.names),
+                          _unit(prof.nums), prof.keys, prof.lang, None)
+            best, best_score = None, -1.0
+            cands = self.state.resolve(self._candidates(prof.keys, exclude=prof.id))
+            for cid in sorted(set(cands.values()) - {prof.id} - gone):
+                other = touched.get(cid) or self._load(cid)
+                if other is None or not other.members:
+                    continue
+                touched.setdefault(cid, other)
+                score = self._similarity(vec, other)
+                if score > best_score:
+                    best, best_score = other, score
+            if best is None or best_score < s.merge_threshold:
+                continue
+            survivor, absorbed = sorted((prof, best), key=lambda p: (p.born, p.founder))
+            self._fold(survivor, absorbed)
+            self.merges.append(Merge(absorbed.id, survivor.id, round(best_score, 4), batch))
+            gone.add(absorbed.id)
+            changed.add(survivor.id)
+            queue = sorted(set(queue) | {survivor.id})
+        return gone
+
+    def _fold(self, survivor: EventProfile, absorbed: EventProfile) -> None:
+        s = self.settings
+        survivor.docs.extend(absorbed.docs)
+        survivor.members += absorbed.members
+        _add(survivor.terms, absorbed.terms)
+        _add(survivor.lead, absorbed.lead)
+        _add(survivor.names, absorbed.names)
+        _add(survivor.nums, absorbed.nums)
+        survivor.terms = _top(survivor.terms, s.profile_terms)
+        survivor.lead = _top(survivor.lead, s.profile_terms)
+        survivor.names = _top(survivor.names, s.profile_names)
+        for lang, c in absorbed.langs.items():
+            survivor.langs[lang] = survivor.langs.get(lang, 0) + c
+        for date in (absorbed.first, absorbed.last):
+            if date:
+                survivor.first = min(survivor.first or date, date)
+                survivor.last = max(survivor.last or date, date)
+        self.state.unpost({k: [absorbed.id] for k in absorbed.keys})
+        new_keys = [k for k in absorbed.keys if k not in survivor.keys]
+        survivor.keys.extend(new_keys)
+        self.state.post({k: [survivor.id] for k in new_keys}, s.posting_limit)
+        self.state.redirect(absorbed.id, survivor.id)
+        absorbed.members = 0
+        absorbed.docs = []
+
+    def _save(self, profiles: Iterable[EventProfile]) -> None:
+        live, dead = [], []
+        for p in profiles:
+            (live if p.members or p.docs else dead).append(p)
+        self.state.delete_profiles(p.id for p in dead)
+        self.state.put_profiles(p.to_dict() for p in live)
+
+
+def cluster_events(docs: list[Document], index: EventIndex | None = None,
+                   settings: EventSettings | None = None) -> list[Assignment]:
+    """Embed (when needed) and assign `docs` in one batch; a convenience for scripts and tests."""
+    index = index or EventIndex(settings=settings)
+    return index.assign(docs)
