@@ -112,6 +112,17 @@ _DATE = re.compile(
     rf"|\b(?P<n1>\d{{1,2}})/(?P<n2>\d{{1,2}})/(?P<ny>(?:19|20)?\d\d)\b"
     rf"|\b\d{{1,2}}\s?[:h]\s?\d\d\b",
     re.IGNORECASE)
+# Spelled-out counts read as digits, so "ten dead" meets "10 dead" (en, fr, es). One to ten
+# are left out of fr/es where they double as articles ("un", "una").
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30, "cent": 100,
+    "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
+    "diez": 10, "doce": 12, "quince": 15, "veinte": 20, "treinta": 30, "cien": 100,
+}
 _SENTENCE_END = set(".!?:;\n\"“”«»()[]—–-|")
 
 
@@ -203,6 +214,7 @@ def features(text: str, title: str | None = None, language: str | None = None,
     lead: Counter[str] = Counter()
     caps: Counter[str] = Counter()
     lower_seen: set[str] = set()
+    spelled: set[str] = set()
     for weight, chunk in ((TITLE_WEIGHT, title), (1, text)):
         if not chunk:
             continue
@@ -219,6 +231,8 @@ def features(text: str, title: str | None = None, language: str | None = None,
                     word, at = rest, at + len(head) + 1
                 else:
                     word = head
+            if word in _NUMBER_WORDS:
+                spelled.add(str(_NUMBER_WORDS[word]))
             if len(word) < 2 or word in STOP_WORDS:
                 continue
             stem = word[:STEM]
@@ -234,7 +248,7 @@ def features(text: str, title: str | None = None, language: str | None = None,
                 lower_seen.add(word)
     # A capitalised word that also appears in lower case is a common word ("Police said ... police").
     names = Counter({w: n for w, n in caps.items() if w not in lower_seen and len(w) > 2 and w not in _NOT_NAMES})
-    nums: set[str] = set()
+    nums: set[str] = set(spelled)
     years: set[int] = set()
     dates: set[str] = set()
     both = title + "\n" + text

@@ -72,10 +72,11 @@ class EventSettings:
     cross_lingual_threshold: float = 0.35  # names+numbers similarity across languages
     # Shares of the four cosines in the similarity (they sum to 1): all words, headline + lede
     # words, name keys, number and date anchors.
-    term_weight: float = 0.3
-    lead_weight: float = 0.2
-    name_weight: float = 0.4
-    number_weight: float = 0.1
+    term_weight: float = 0.15
+    lead_weight: float = 0.15
+    name_weight: float = 0.35
+    number_weight: float = 0.35
+    refine_rounds: int = 2  # k-means style passes that may move this batch's documents
     profile_terms: int = 400  # terms kept per event centroid
     profile_names: int = 80
     index_names: int = 6  # a document's rarest names used to look up candidates
@@ -134,6 +135,7 @@ class Merge:
     survivor: str
     score: float
     batch: int
+    absorbed_storyline: str | None = None
 
 
 class EventState(Protocol):
@@ -394,11 +396,12 @@ class EventIndex:
         touched: dict[str, EventProfile] = {}  # every profile loaded or made in this batch
         changed: set[str] = set()
         doc_event: dict[str, str] = {}
+        vecs: dict[str, _DocVec] = {}
         for d in originals:
-            vec = self._vectorise(d.id, feats[d.id], idf)
+            vec = vecs[d.id] = self._vectorise(d.id, feats[d.id], idf)
             best, score = self._best(vec, touched, s.threshold)
             if best is None:
-                prof = self._found(d.id, batch)
+                prof = self._found(d.id, batch, taken=touched)
                 new = True
                 score = 1.0
             else:
@@ -408,6 +411,8 @@ class EventIndex:
             changed.add(prof.id)
             doc_event[d.id] = prof.id
             results[d.id] = Assignment(d.id, prof.id, new, round(score, 4))
+        if s.refine_rounds and len(vecs) > 1:
+            self._refine(vecs, doc_event, touched, changed, batch, results)
         for d in copies:
             orig = doc_event.get(d.duplicate_of) or self._known_event(d.duplicate_of)
             if orig is None:  # original unknown: cluster it like any other document
@@ -469,20 +474,35 @@ class EventIndex:
         return _DocVec(doc_id, terms, lead, names, nums, keys, feats.get("lang"), feats.get("date"))
 
     def _similarity(self, vec: _DocVec, prof: EventProfile) -> float:
-        """Similarity of unit vectors `vec` to the centroids of `prof`, in [0, 1]."""
+        """Similarity of unit vectors `vec` to the centroids of `prof`, in [0, 1].
+
+        A channel empty on either side (a text without numbers) is unknown, not
+        dissimilar: the weights are renormalised over the channels both sides have.
+        """
         s = self.settings
-        ct = _cos(vec.terms, prof.terms, 1.0)
-        cl = _cos(vec.lead, prof.lead, 1.0)
-        cn = _cos(vec.names, prof.names, 1.0)
-        cu = _cos(vec.nums, prof.nums, 1.0)
-        score = s.term_weight * ct + s.lead_weight * cl + s.name_weight * cn + s.number_weight * cu
+        num = den = 0.0
+        parts = {}
+        for name, weight in (("terms", s.term_weight), ("lead", s.lead_weight),
+                             ("names", s.name_weight), ("nums", s.number_weight)):
+            a, b = getattr(vec, name), getattr(prof, name)
+            if not a or not b:
+                continue
+            nb = _norm(b)
+            if nb < 1e-9:
+                continue
+            c = _dot(a, b) / nb
+            parts[name] = c
+            num += weight * c
+            den += weight
+        score = num / den if den else 0.0
         plang = prof.lang
         if vec.lang and plang and vec.lang != plang:
             # Across languages few words are shared; names and numbers carry the evidence,
             # scaled so that `cross_lingual_threshold` maps onto `threshold`.
-            w = s.name_weight + s.number_weight
-            cross = (s.name_weight * cn + s.number_weight * cu) / w
-            score = max(score, cross * s.threshold / s.cross_lingual_threshold)
+            w = (s.name_weight if "names" in parts else 0) + (s.number_weight if "nums" in parts else 0)
+            if w:
+                cross = (s.name_weight * parts.get("names", 0) + s.number_weight * parts.get("nums", 0)) / w
+                score = max(score, cross * s.threshold / s.cross_lingual_threshold)
         return score
 
     def _candidates(self, keys: list[str], exclude: str | None = None) -> list[str]:
@@ -499,7 +519,7 @@ class EventIndex:
         best, best_score = None, -1.0
         for i in sorted(set(res.values())):
             prof = touched.get(i) or self._load(i)
-            if prof is None:
+            if prof is None or not prof.members:
                 continue
             touched.setdefault(i, prof)
             score = self._similarity(vec, prof)
@@ -508,6 +528,59 @@ class EventIndex:
         if best is not None and best_score >= threshold:
             return best, best_score
         return None, best_score
+
+    def _refine(self, vecs: dict[str, _DocVec], doc_event: dict[str, str],
+                touched: dict[str, EventProfile], changed: set[str], batch: int,
+                results: dict[str, Assignment]) -> None:
+        """Re-place this batch's documents against the centroids the whole batch built.
+
+        The single pass decides each document against events as they stood when it
+        came; early documents of an event saw too little. Each round takes every batch
+        document out of its event and puts it back where it now fits best (or in an
+        event of its own), like a k-means step restricted to new documents: older
+        documents never move, so the archive is not re-clustered.
+        """
+        s = self.settings
+        for _ in range(s.refine_rounds):
+            moved = 0
+            for doc_id in sorted(vecs):
+                vec = vecs[doc_id]
+                own = touched[doc_event[doc_id]]
+                self._remove(own, vec)
+                best, score = self._best(vec, touched, s.threshold)
+                if best is None:
+                    if own.members == 0 and own.born == batch:
+                        best, score = own, 1.0  # alone again: keep its event and id
+                    else:
+                        best, score = self._found(doc_id, batch, taken=touched), 1.0
+                        touched[best.id] = best
+                self._absorb(best, vec)
+                changed.add(best.id)
+                if best.id != own.id:
+                    moved += 1
+                    doc_event[doc_id] = best.id
+                    results[doc_id] = Assignment(doc_id, best.id, best.founder == doc_id, round(score, 4))
+            if not moved:
+                break
+        for eid in list(changed):
+            prof = touched[eid]
+            if not prof.members and not prof.docs:
+                self.state.unpost({k: [eid] for k in prof.keys})
+                prof.keys = []
+
+    def _remove(self, prof: EventProfile, vec: _DocVec) -> None:
+        """Take a document's vectors back out of an event's centroids."""
+        prof.docs.remove(vec.id)
+        prof.members -= 1
+        for name in ("terms", "lead", "names", "nums"):
+            cent = getattr(prof, name)
+            _add(cent, getattr(vec, name), -1.0)
+            for k in [k for k in getattr(vec, name) if k in cent and abs(cent[k]) < 1e-9]:
+                del cent[k]
+        if vec.lang and prof.langs.get(vec.lang):
+            prof.langs[vec.lang] -= 1
+            if not prof.langs[vec.lang]:
+                del prof.langs[vec.lang]
 
     def _load(self, event_id: str) -> EventProfile | None:
         eid = self.state.resolve([event_id])[event_id]
@@ -520,10 +593,11 @@ class EventIndex:
         ev = self.state.doc_events([doc_id]).get(doc_id)
         return self.state.resolve([ev])[ev] if ev else None
 
-    def _found(self, doc_id: str, batch: int) -> EventProfile:
+    def _found(self, doc_id: str, batch: int, taken: dict | None = None) -> EventProfile:
         eid = "ev-" + _short_hash(doc_id)
         n = 1
-        while self.state.get_profiles([eid]) or self.state.resolve([eid])[eid] != eid:
+        while (eid in (taken or {}) or self.state.get_profiles([eid])
+               or self.state.resolve([eid])[eid] != eid):
             n += 1
             eid = "ev-" + _short_hash(f"{doc_id}#{n}")
         return EventProfile(id=eid, founder=doc_id, born=batch)
@@ -577,7 +651,8 @@ class EventIndex:
                 continue
             survivor, absorbed = sorted((prof, best), key=lambda p: (p.born, p.founder))
             self._fold(survivor, absorbed)
-            self.merges.append(Merge(absorbed.id, survivor.id, round(best_score, 4), batch))
+            self.merges.append(Merge(absorbed.id, survivor.id, round(best_score, 4), batch,
+                                     absorbed.storyline))
             gone.add(absorbed.id)
             changed.add(survivor.id)
             queue = sorted(set(queue) | {survivor.id})

@@ -1,0 +1,157 @@
+"""Event and storyline evaluation on an ECB+ corpus folder.
+
+Runs the code path ingest runs (`embed`, then `EventIndex.assign`, then
+`StorylineIndex.link`, with default settings) and scores doc -> event against
+the gold event (topic + ecb/ecbplus half) and doc -> storyline against the gold
+topic. With `batches > 1` it also feeds the corpus in that many random batches
+and reports how far that run is from the all-at-once run.
+
+    python -m storyline.evaluation.events ../shared/data/ecbplus [--topics 21-35] [--batches 10] [--json]
+
+Example:
+
+    >>> scores = evaluate_ecbplus("../shared/data/ecbplus", topics={"1", "2"})  # doctest: +SKIP
+    >>> scores["event_bcubed_f1"]                                              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import random
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from storyline import scoring
+from storyline.errors import InputError
+from storyline.evaluation import ecbplus
+from storyline.model import Document
+from storyline.stages.embed import embed
+from storyline.stages.events import EventIndex, EventSettings
+from storyline.stages.storylines import StorylineIndex, StorylineSettings
+
+__all__ = ["evaluate_ecbplus", "run_pipeline", "main"]
+
+
+def run_pipeline(docs: list[Document], batches: Iterable[list[Document]] | None = None,
+                 event_settings: EventSettings | None = None,
+                 storyline_settings: StorylineSettings | None = None) -> tuple[dict[str, str], dict[str, str], dict]:
+    """Embed, assign events and link storylines, batch by batch, as ingest does.
+
+    Args:
+        docs: every document (used when `batches` is None: one batch).
+        batches: the same documents split into arrival batches.
+
+    Returns:
+        (doc -> final event id, doc -> final storyline id, info) where info holds
+        `arrival_event` (doc -> event id when it arrived) and `seconds`.
+    """
+    events = EventIndex(settings=event_settings)
+    storylines = StorylineIndex(events, storyline_settings)
+    arrival: dict[str, str] = {}
+    start = time.perf_counter()
+    for batch in (batches if batches is not None else [docs]):
+        for d in batch:
+            embed(d)
+        for a in events.assign(batch):
+            arrival[a.doc_id] = a.event
+        storylines.link(batch)
+    seconds = time.perf_counter() - start
+    ids = [d.id for d in docs]
+    doc_event = events.event_of(ids)
+    ev_sl = storylines.storyline_of(set(doc_event.values()))
+    doc_sl = {d: ev_sl.get(e) or e for d, e in doc_event.items()}
+    return doc_event, doc_sl, {"arrival_event": arrival, "seconds": seconds, "merges": len(events.merges)}
+
+
+def _split(docs: list[Document], n: int, seed: int) -> list[list[Document]]:
+    """Shuffle a copy of `docs` with `seed` and cut it into `n` nearly equal batches."""
+    order = list(docs)
+    random.Random(seed).shuffle(order)
+    k = len(order)
+    return [order[i * k // n:(i + 1) * k // n] for i in range(n)]
+
+
+def evaluate_ecbplus(path: str | Path, *, topics: set[str] | str | None = None, batches: int = 1,
+                     seed: int = 0) -> dict[str, Any]:
+    """Score events and storylines on the ECB+ corpus at `path`.
+
+    Args:
+        path: a folder with `<topic>/<topic>_<n>ecb.xml` / `..ecbplus.xml` files (or its parent).
+        topics: topics to use ("1-20,25" or a set of strings); default all.
+        batches: also run the corpus in this many random batches when > 1.
+        seed: seed of the batch shuffle.
+
+    Returns:
+        A flat dict: `event_bcubed_precision/recall/f1`, `event_pairwise_precision/recall/f1`,
+        `event_ari`, the same with `storyline_` (gold = topic) and `topic_` (events scored
+        against topics) prefixes, `documents`, `docs_per_s`; with batches > 1 also
+        `batched_event_bcubed_f1`, `batched_storyline_bcubed_f1`, `changed_fraction`
+        (share of documents whose event differs between the two runs, clusters matched by
+        overlap), `changed_id_fraction` (share whose event id string differs) and
+        `id_churn_fraction` (share whose event id changed after arrival in the batched run).
+
+    Raises:
+        InputError: `path` holds no ECB+ files.
+    """
+    if isinstance(topics, str):
+        topics = ecbplus.parse_topics(topics)
+    docs, gold_event, gold_topic = ecbplus.load(path, topics)
+    out: dict[str, Any] = {"documents": len(docs), "topics": len(set(gold_topic.values()))}
+    run_docs = [copy.deepcopy(d) for d in docs]
+    ev, sl, info = run_pipeline(run_docs)
+    out.update(scoring.cluster_scores(gold_event, ev, "event_"))
+    out.update(scoring.cluster_scores(gold_topic, sl, "storyline_"))
+    out.update({k: v for k, v in scoring.cluster_scores(gold_topic, ev, "topic_").items()
+                if k.startswith("topic_bcubed")})
+    out["docs_per_s"] = len(docs) / info["seconds"] if info["seconds"] else 0.0
+    if batches > 1:
+        batch_docs = [copy.deepcopy(d) for d in docs]
+        bev, bsl, binfo = run_pipeline(batch_docs, _split(batch_docs, batches, seed))
+        out["batches"] = batches
+        out["batched_event_bcubed_f1"] = scoring.bcubed(gold_event, bev)["f1"]
+        out["batched_storyline_bcubed_f1"] = scoring.bcubed(gold_topic, bsl)["f1"]
+        out["changed_fraction"] = scoring.moved_fraction(ev, bev)
+        out["changed_id_fraction"] = sum(ev[d] != bev.get(d) for d in ev) / len(ev) if ev else 0.0
+        arrival = binfo["arrival_event"]
+        out["id_churn_fraction"] = sum(arrival.get(d) != bev.get(d) for d in bev) / len(bev) if bev else 0.0
+        out["batched_docs_per_s"] = len(docs) / binfo["seconds"] if binfo["seconds"] else 0.0
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
+
+
+def _print_table(scores: dict[str, Any]) -> None:
+    for key, value in scores.items():
+        print(f"{key:32} {value}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m storyline.evaluation.events PATH [--topics 1-35] [--batches 10] [--json]`."""
+    parser = argparse.ArgumentParser(prog="python -m storyline.evaluation.events",
+                                     description="Score event and storyline clustering on ECB+.")
+    parser.add_argument("path", help="ECB+ folder (holding <topic>/<topic>_<n>ecb.xml files)")
+    parser.add_argument("--topics", default=None, help="topics to use, e.g. 1-20 or 21-35,40")
+    parser.add_argument("--batches", type=int, default=1, help="also feed the corpus in N random batches")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", action="store_true", help="print one line of JSON")
+    args = parser.parse_args(argv)
+    try:
+        scores = evaluate_ecbplus(args.path, topics=args.topics, batches=args.batches, seed=args.seed)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"error: bad --topics: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(scores, separators=(",", ":")))
+    else:
+        _print_table(scores)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
