@@ -67,8 +67,8 @@ TERM_PREFIX = "t:"
 class EventSettings:
     """Knobs of the event clusterer; defaults tuned on ECB+ topics 1-20 only."""
 
-    threshold: float = 0.30  # join the best event at or above this similarity
-    merge_threshold: float = 0.40  # merge two events at or above this after a batch
+    threshold: float = 0.22  # join the best event at or above this similarity
+    merge_threshold: float = 0.50  # merge (or keep split) two events at or above this
     cross_lingual_threshold: float = 0.35  # names+numbers similarity across languages
     # Shares of the four cosines in the similarity (they sum to 1): all words, headline + lede
     # words, name keys, number and date anchors.
@@ -77,10 +77,17 @@ class EventSettings:
     name_weight: float = 0.35
     number_weight: float = 0.35
     refine_rounds: int = 2  # k-means style passes that may move this batch's documents
+    split_min: int = 2  # smallest group of new documents that may split off an event
     profile_terms: int = 400  # terms kept per event centroid
     profile_names: int = 80
-    index_names: int = 6  # a document's rarest names used to look up candidates
-    index_terms: int = 6  # and its rarest terms
+    # Merges compare two centroids, where numbers and dates (counts, tolls, days) tell two
+    # happenings of one kind apart best; words are shared by both.
+    merge_term_weight: float = 0.1
+    merge_lead_weight: float = 0.1
+    merge_name_weight: float = 0.3
+    merge_number_weight: float = 0.5
+    index_names: int = 10  # a document's strongest names used to look up candidates
+    index_terms: int = 10  # and its strongest terms seen in another document
     posting_limit: int = 100  # events kept per index key (most recently active)
     max_candidates: int = 40  # events scored per document, by shared keys
 
@@ -314,6 +321,37 @@ class _DocVec:
     date: str | None
 
 
+_CHANNELS = ("terms", "lead", "names", "nums")
+
+
+def _sum_vecs(vecs: list[_DocVec], base: dict[str, dict[str, float]] | None = None) -> EventProfile:
+    """A throw-away profile whose centroids are the sums of `vecs` (plus `base`)."""
+    prof = EventProfile(id="", founder="", born=0)
+    for ch in _CHANNELS:
+        cent = dict(base[ch]) if base else {}
+        for v in vecs:
+            _add(cent, getattr(v, ch))
+        setattr(prof, ch, cent)
+    prof.members = len(vecs) + (1 if base else 0)
+    return prof
+
+
+def _unit_vec(prof: EventProfile) -> _DocVec:
+    """A profile's centroids as unit vectors, to compare like a document."""
+    return _DocVec(prof.id, *(_unit(getattr(prof, ch)) for ch in _CHANNELS), list(prof.keys), prof.lang, None)
+
+
+def _pair_sim(a: _DocVec, b: _DocVec, s: EventSettings) -> float:
+    """Similarity of two unit-vector sets with the join weights (channels both have)."""
+    num = den = 0.0
+    for ch, w in zip(_CHANNELS, (s.term_weight, s.lead_weight, s.name_weight, s.number_weight)):
+        x, y = getattr(a, ch), getattr(b, ch)
+        if x and y:
+            num += w * _dot(x, y)
+            den += w
+    return num / den if den else 0.0
+
+
 def _features(doc: Document) -> dict[str, Any]:
     feats = doc.extra.get(EMBED_KEY)
     if not isinstance(feats, dict) or "terms" not in feats:
@@ -391,6 +429,8 @@ class EventIndex:
 
         def idf(key: str) -> float:
             return 1.0 + math.log((n + 1) / (df.get(key, 0) + 1))
+
+        self._max_idf = 1.0 + math.log((n + 1) / 2) - 1e-9  # idf of a term in one document
 
         results: dict[str, Assignment] = {}
         touched: dict[str, EventProfile] = {}  # every profile loaded or made in this batch
@@ -470,10 +510,12 @@ class EventIndex:
         nums.update({f"d{d}": idf(f"{NUM_PREFIX}d{d}") for d in feats.get("dates", ())})
         nums = _unit(nums)
         keys = [NAME_PREFIX + k for k in sorted(names, key=lambda k: (-names[k], k))[: s.index_names]]
-        keys += [TERM_PREFIX + t for t in sorted(terms, key=lambda t: (-terms[t], t))[: s.index_terms]]
+        # A term no other document has cannot find anything; the centroid still holds it.
+        shared = [t for t in terms if idf(TERM_PREFIX + t) < self._max_idf]
+        keys += [TERM_PREFIX + t for t in sorted(shared, key=lambda t: (-terms[t], t))[: s.index_terms]]
         return _DocVec(doc_id, terms, lead, names, nums, keys, feats.get("lang"), feats.get("date"))
 
-    def _similarity(self, vec: _DocVec, prof: EventProfile) -> float:
+    def _similarity(self, vec: _DocVec, prof: EventProfile, merge: bool = False) -> float:
         """Similarity of unit vectors `vec` to the centroids of `prof`, in [0, 1].
 
         A channel empty on either side (a text without numbers) is unknown, not
@@ -482,8 +524,11 @@ class EventIndex:
         s = self.settings
         num = den = 0.0
         parts = {}
-        for name, weight in (("terms", s.term_weight), ("lead", s.lead_weight),
-                             ("names", s.name_weight), ("nums", s.number_weight)):
+        if merge:
+            weights = (s.merge_term_weight, s.merge_lead_weight, s.merge_name_weight, s.merge_number_weight)
+        else:
+            weights = (s.term_weight, s.lead_weight, s.name_weight, s.number_weight)
+        for name, weight in zip(("terms", "lead", "names", "nums"), weights):
             a, b = getattr(vec, name), getattr(prof, name)
             if not a or not b:
                 continue
@@ -543,6 +588,8 @@ class EventIndex:
         s = self.settings
         for _ in range(s.refine_rounds):
             moved = 0
+            for eid in sorted(changed):
+                moved += self._split(touched[eid], vecs, doc_event, touched, changed, batch, results)
             for doc_id in sorted(vecs):
                 vec = vecs[doc_id]
                 own = touched[doc_event[doc_id]]
@@ -567,6 +614,69 @@ class EventIndex:
             if not prof.members and not prof.docs:
                 self.state.unpost({k: [eid] for k in prof.keys})
                 prof.keys = []
+
+    def _split(self, prof: EventProfile, vecs: dict[str, _DocVec], doc_event: dict[str, str],
+               touched: dict[str, EventProfile], changed: set[str], batch: int,
+               results: dict[str, Assignment]) -> int:
+        """Split off this batch's documents of `prof` that form a group of their own.
+
+        A 2-means over the event's new documents, with its older documents as a fixed
+        part of one side. The group leaves when both sides have documents and their
+        centroids would not be merged again (below `merge_threshold`). Returns the
+        number of documents moved.
+        """
+        s = self.settings
+        new = sorted(d for d in prof.docs if d in vecs and doc_event.get(d) == prof.id)
+        if len(new) < s.split_min or prof.members < s.split_min + 1:
+            return 0
+        old_count = prof.members - len(new)
+        old = {ch: dict(getattr(prof, ch)) for ch in _CHANNELS}
+        for d in new:
+            for ch in _CHANNELS:
+                _add(old[ch], getattr(vecs[d], ch), -1.0)
+        base = old if old_count else None
+        full = _unit_vec(prof)
+        if old_count > 0:
+            seeds = [_DocVec("a", *(_unit(old[ch]) for ch in _CHANNELS), [], prof.lang, None)]
+        else:  # the member least like the whole seeds one side
+            seeds = [vecs[d] for d in sorted(new, key=lambda d: (_pair_sim(vecs[d], full, s), d))[:1]]
+        best_split, best_sim = None, s.merge_threshold
+        for seed_a in seeds:
+            side_b = self._two_means(new, vecs, seed_a, base)
+            if len(side_b) < 2 or len(new) - len(side_b) < (0 if old_count else 2):
+                continue
+            cent_a = _sum_vecs([vecs[d] for d in new if d not in side_b], base)
+            cent_b = _sum_vecs([vecs[d] for d in side_b])
+            sim = self._similarity(_unit_vec(cent_a), cent_b, merge=True)
+            if sim < best_sim:
+                best_split, best_sim = side_b, sim
+        if best_split is None:
+            return 0
+        side_b = best_split
+        group = sorted(side_b)
+        other = self._found(group[0], batch, taken=touched)
+        touched[other.id] = other
+        changed.add(other.id)
+        for d in group:
+            self._remove(prof, vecs[d])
+            self._absorb(other, vecs[d])
+            doc_event[d] = other.id
+            results[d] = Assignment(d, other.id, other.founder == d, 1.0)
+        return len(group)
+
+    def _two_means(self, new: list[str], vecs: dict[str, _DocVec], seed_a: _DocVec,
+                   base: dict | None) -> set[str]:
+        """Side B of a 2-means over `new` documents, side A seeded by `seed_a` (+ `base`)."""
+        s = self.settings
+        side_b = {min(new, key=lambda d: (_pair_sim(vecs[d], seed_a, s), d))}
+        for _ in range(6):
+            ua = _unit_vec(_sum_vecs([vecs[d] for d in new if d not in side_b], base))
+            ub = _unit_vec(_sum_vecs([vecs[d] for d in side_b]))
+            nxt = {d for d in new if _pair_sim(vecs[d], ub, s) > _pair_sim(vecs[d], ua, s)}
+            if not nxt or nxt == side_b:
+                break
+            side_b = nxt
+        return side_b
 
     def _remove(self, prof: EventProfile, vec: _DocVec) -> None:
         """Take a document's vectors back out of an event's centroids."""
@@ -644,7 +754,7 @@ class EventIndex:
                 if other is None or not other.members:
                     continue
                 touched.setdefault(cid, other)
-                score = self._similarity(vec, other)
+                score = self._similarity(vec, other, merge=True)
                 if score > best_score:
                     best, best_score = other, score
             if best is None or best_score < s.merge_threshold:
