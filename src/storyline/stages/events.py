@@ -77,6 +77,13 @@ class EventSettings:
     name_weight: float = 0.35
     number_weight: float = 0.35
     refine_rounds: int = 2  # k-means style passes that may move this batch's documents
+    time_window_days: float = 3.0  # published dates this far outside an event's range cost nothing
+    time_decay_days: float = 10.0  # beyond it, similarity decays by e every this many days
+    conflict_penalty: float = 0.5  # similarity factor when the main names differ (see _similarity)
+    top_name_count: int = 3  # a text's main name must occur this often to count
+    reopen_max_members: int = 200  # events up to this size let earlier members move
+    split_threshold: float = 0.40  # split an event whose two halves are less similar than this
+    split_seeds: int = 4  # 2-means starts tried per event
     split_min: int = 2  # smallest group of new documents that may split off an event
     profile_terms: int = 400  # terms kept per event centroid
     profile_names: int = 80
@@ -162,6 +169,8 @@ class EventState(Protocol):
     def resolve(self, ids: Iterable[str]) -> dict[str, str]: ...
     def doc_events(self, doc_ids: Iterable[str]) -> dict[str, str]: ...
     def set_doc_events(self, mapping: dict[str, str]) -> None: ...
+    def doc_features(self, doc_ids: Iterable[str]) -> dict[str, dict]: ...
+    def put_doc_features(self, features: dict[str, dict]) -> None: ...
     def df(self, terms: Iterable[str]) -> dict[str, int]: ...
     def add_df(self, counts: dict[str, int], docs: int) -> None: ...
     def n_docs(self) -> int: ...
@@ -176,6 +185,7 @@ class MemoryState:
         self.postings: dict[str, list[str]] = {}
         self.redirects: dict[str, str] = {}
         self.docs: dict[str, str] = {}
+        self.features: dict[str, dict] = {}  # doc id -> embed features (originals only)
         self.doc_freq: Counter[str] = Counter()
         self.meta: dict[str, int] = {"docs": 0, "batch": 0}
 
@@ -228,6 +238,12 @@ class MemoryState:
     def set_doc_events(self, mapping: dict[str, str]) -> None:
         self.docs.update(mapping)
 
+    def doc_features(self, doc_ids: Iterable[str]) -> dict[str, dict]:
+        return {d: self.features[d] for d in doc_ids if d in self.features}
+
+    def put_doc_features(self, features: dict[str, dict]) -> None:
+        self.features.update(features)
+
     def df(self, terms: Iterable[str]) -> dict[str, int]:
         return {t: self.doc_freq.get(t, 0) for t in terms}
 
@@ -244,12 +260,14 @@ class MemoryState:
 
     def to_rows(self) -> dict[str, list]:
         """Tables as row lists: profiles(id, data), postings(key, position, id),
-        redirects(old, new), doc_events(doc_id, event), df(term, df), meta(key, value)."""
+        redirects(old, new), doc_events(doc_id, event), doc_features(doc_id, data),
+        df(term, df), meta(key, value)."""
         return {
             "profiles": [(i, p) for i, p in self.profiles.items()],
             "postings": [(k, n, i) for k, ids in self.postings.items() for n, i in enumerate(ids)],
             "redirects": list(self.redirects.items()),
             "doc_events": list(self.docs.items()),
+            "doc_features": list(self.features.items()),
             "df": list(self.doc_freq.items()),
             "meta": list(self.meta.items()),
         }
@@ -262,6 +280,7 @@ class MemoryState:
             state.postings.setdefault(key, []).append(i)
         state.redirects = dict(rows.get("redirects", []))
         state.docs = dict(rows.get("doc_events", []))
+        state.features = dict(rows.get("doc_features", []))
         state.doc_freq = Counter(dict(rows.get("df", [])))
         state.meta.update(dict(rows.get("meta", [])))
         return state
@@ -319,6 +338,7 @@ class _DocVec:
     keys: list[str]
     lang: str | None
     date: str | None
+    top_name: str | None = None  # the name the text mentions most (its main actor or place)
 
 
 _CHANNELS = ("terms", "lead", "names", "nums")
@@ -350,6 +370,21 @@ def _pair_sim(a: _DocVec, b: _DocVec, s: EventSettings) -> float:
             num += w * _dot(x, y)
             den += w
     return num / den if den else 0.0
+
+
+def _days_outside(date: str, first: str, last: str) -> float:
+    """Days from `date` to the range [first, last] (0 inside); 0 when a date is unreadable."""
+    from datetime import date as _date
+
+    try:
+        d, a, b = (_date.fromisoformat(x[:10]) for x in (date, first, last))
+    except ValueError:
+        return 0.0
+    if d < a:
+        return float((a - d).days)
+    if d > b:
+        return float((d - b).days)
+    return 0.0
 
 
 def _features(doc: Document) -> dict[str, Any]:
@@ -387,6 +422,7 @@ class EventIndex:
         self.state: EventState = state if state is not None else MemoryState()
         self.settings = settings or EventSettings()
         self.merges: list[Merge] = []
+        self.moves: list[tuple[str, str, str]] = []  # (doc id, from event, to event), last batch
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -424,6 +460,7 @@ class EventIndex:
         for d in originals:
             counts.update(_doc_counts(feats[d.id]))
         self.state.add_df(counts, len(originals))
+        self.state.put_doc_features({d.id: feats[d.id] for d in originals})
         n = self.state.n_docs()
         df = self.state.df(counts)
 
@@ -451,8 +488,11 @@ class EventIndex:
             changed.add(prof.id)
             doc_event[d.id] = prof.id
             results[d.id] = Assignment(d.id, prof.id, new, round(score, 4))
+        self.moves = []
         if s.refine_rounds and len(vecs) > 1:
+            before = self._reopen(vecs, doc_event, touched, changed, df, idf)
             self._refine(vecs, doc_event, touched, changed, batch, results)
+            self._settle(before, doc_event, touched, changed, batch)
         for d in copies:
             orig = doc_event.get(d.duplicate_of) or self._known_event(d.duplicate_of)
             if orig is None:  # original unknown: cluster it like any other document
@@ -513,7 +553,11 @@ class EventIndex:
         # A term no other document has cannot find anything; the centroid still holds it.
         shared = [t for t in terms if idf(TERM_PREFIX + t) < self._max_idf]
         keys += [TERM_PREFIX + t for t in sorted(shared, key=lambda t: (-terms[t], t))[: s.index_terms]]
-        return _DocVec(doc_id, terms, lead, names, nums, keys, feats.get("lang"), feats.get("date"))
+        counts = feats["names"]
+        top = max(counts, key=lambda k: (counts[k], names.get(k, 0), k)) if counts else None
+        if top is not None and counts[top] < s.top_name_count:
+            top = None
+        return _DocVec(doc_id, terms, lead, names, nums, keys, feats.get("lang"), feats.get("date"), top)
 
     def _similarity(self, vec: _DocVec, prof: EventProfile, merge: bool = False) -> float:
         """Similarity of unit vectors `vec` to the centroids of `prof`, in [0, 1].
@@ -540,6 +584,17 @@ class EventIndex:
             num += weight * c
             den += weight
         score = num / den if den else 0.0
+        if vec.top_name and prof.names and vec.names:
+            # Different protagonists: the text's most-mentioned name never occurs in the event
+            # and the event's strongest name never occurs in the text.
+            prof_top = max(prof.names, key=lambda k: (prof.names[k], k))
+            if prof.names.get(vec.top_name, 0.0) <= 1e-9 and prof_top not in vec.names:
+                score *= s.conflict_penalty
+        if vec.date and prof.first and prof.last:
+            gap = _days_outside(vec.date, prof.first, prof.last)
+            if gap > s.time_window_days:
+                # Reports of one happening cluster in time; a month later it is news of its own.
+                score *= math.exp(-(gap - s.time_window_days) / s.time_decay_days)
         plang = prof.lang
         if vec.lang and plang and vec.lang != plang:
             # Across languages few words are shared; names and numbers carry the evidence,
@@ -596,7 +651,7 @@ class EventIndex:
                 self._remove(own, vec)
                 best, score = self._best(vec, touched, s.threshold)
                 if best is None:
-                    if own.members == 0 and own.born == batch:
+                    if own.members == 0:
                         best, score = own, 1.0  # alone again: keep its event and id
                     else:
                         best, score = self._found(doc_id, batch, taken=touched), 1.0
@@ -614,6 +669,64 @@ class EventIndex:
             if not prof.members and not prof.docs:
                 self.state.unpost({k: [eid] for k in prof.keys})
                 prof.keys = []
+
+    def _reopen(self, vecs: dict[str, _DocVec], doc_event: dict[str, str],
+                touched: dict[str, EventProfile], changed: set[str], df: dict[str, int], idf) -> dict[str, str]:
+        """Let the earlier members of the events this batch touched move too.
+
+        Reloads their features, re-weights them with today's IDF and rebuilds those
+        centroids, so refinement works on the batch's whole neighbourhood, never the
+        archive. Events over `reopen_max_members` keep their old members fixed.
+        Returns old member -> its event before refinement.
+        """
+        s = self.settings
+        before: dict[str, str] = {}
+        for eid in sorted(changed):
+            prof = touched[eid]
+            old_ids = [d for d in prof.docs if d not in vecs]
+            if not old_ids or prof.members > s.reopen_max_members:
+                continue
+            got = self.state.doc_features(old_ids)
+            if len(got) != prof.members - sum(1 for d in prof.docs if d in vecs):
+                continue  # some features missing: keep this event as it is
+            need = set()
+            for f in got.values():
+                need |= _doc_counts(f)
+            df.update(self.state.df(need - set(df)))
+            members = [d for d in prof.docs if d in vecs or d in got]
+            for d in sorted(got):
+                vecs[d] = self._vectorise(d, got[d], idf)
+                doc_event[d] = eid
+                before[d] = eid
+            copies = [d for d in prof.docs if d not in members]
+            for ch in _CHANNELS:
+                setattr(prof, ch, {})
+            prof.docs, prof.members = list(copies), 0
+            for d in members:
+                prof.docs.append(d)
+                prof.members += 1
+                for ch in _CHANNELS:
+                    _add(getattr(prof, ch), getattr(vecs[d], ch))
+        return before
+
+    def _settle(self, before: dict[str, str], doc_event: dict[str, str], touched: dict[str, EventProfile],
+                changed: set[str], batch: int) -> None:
+        """Record moved earlier members; an older event left empty redirects to where most went."""
+        lost: dict[str, Counter] = {}
+        for d, was in before.items():
+            now = doc_event[d]
+            if now != was:
+                self.moves.append((d, was, now))
+                lost.setdefault(was, Counter())[now] += 1
+        for was, where in sorted(lost.items()):
+            prof = touched[was]
+            if prof.members or prof.docs:
+                continue
+            target = max(sorted(where), key=where.__getitem__)
+            self.state.unpost({k: [was] for k in prof.keys})
+            self.state.redirect(was, target)
+            self.merges.append(Merge(was, target, 1.0, batch, prof.storyline))
+            changed.add(was)
 
     def _split(self, prof: EventProfile, vecs: dict[str, _DocVec], doc_event: dict[str, str],
                touched: dict[str, EventProfile], changed: set[str], batch: int,
@@ -639,20 +752,28 @@ class EventIndex:
         if old_count > 0:
             seeds = [_DocVec("a", *(_unit(old[ch]) for ch in _CHANNELS), [], prof.lang, None)]
         else:  # the member least like the whole seeds one side
-            seeds = [vecs[d] for d in sorted(new, key=lambda d: (_pair_sim(vecs[d], full, s), d))[:1]]
-        best_split, best_sim = None, s.merge_threshold
+            seeds = [vecs[d] for d in sorted(new, key=lambda d: (_pair_sim(vecs[d], full, s), d))[:s.split_seeds]]
+        # Several starts; keep the tightest 2-way partition (k-means objective), then split
+        # only if its halves would not be merged again.
+        best_split, best_fit = None, -1.0
         for seed_a in seeds:
             side_b = self._two_means(new, vecs, seed_a, base)
             if len(side_b) < 2 or len(new) - len(side_b) < (0 if old_count else 2):
                 continue
-            cent_a = _sum_vecs([vecs[d] for d in new if d not in side_b], base)
-            cent_b = _sum_vecs([vecs[d] for d in side_b])
-            sim = self._similarity(_unit_vec(cent_a), cent_b, merge=True)
-            if sim < best_sim:
-                best_split, best_sim = side_b, sim
+            ua = _unit_vec(_sum_vecs([vecs[d] for d in new if d not in side_b], base))
+            ub = _unit_vec(_sum_vecs([vecs[d] for d in side_b]))
+            fit = sum(_pair_sim(vecs[d], ub if d in side_b else ua, s) for d in new)
+            if fit > best_fit:
+                best_split, best_fit = side_b, fit
         if best_split is None:
             return 0
         side_b = best_split
+        cent_a = _sum_vecs([vecs[d] for d in new if d not in side_b], base)
+        cent_b = _sum_vecs([vecs[d] for d in side_b])
+        if self._similarity(_unit_vec(cent_a), cent_b, merge=True) >= s.split_threshold:
+            return 0
+        if prof.founder in side_b and not old_count:
+            side_b = set(new) - side_b  # the founder's side keeps the event and its id
         group = sorted(side_b)
         other = self._found(group[0], batch, taken=touched)
         touched[other.id] = other
@@ -668,7 +789,8 @@ class EventIndex:
                    base: dict | None) -> set[str]:
         """Side B of a 2-means over `new` documents, side A seeded by `seed_a` (+ `base`)."""
         s = self.settings
-        side_b = {min(new, key=lambda d: (_pair_sim(vecs[d], seed_a, s), d))}
+        seed_b = vecs[min(new, key=lambda d: (_pair_sim(vecs[d], seed_a, s), d))]
+        side_b = {d for d in new if _pair_sim(vecs[d], seed_b, s) > _pair_sim(vecs[d], seed_a, s)}
         for _ in range(6):
             ua = _unit_vec(_sum_vecs([vecs[d] for d in new if d not in side_b], base))
             ub = _unit_vec(_sum_vecs([vecs[d] for d in side_b]))
