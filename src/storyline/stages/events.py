@@ -52,6 +52,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from storyline.errors import NotFound
 from storyline.model import Document
 from storyline.stages.embed import EMBED_KEY, embed
 
@@ -525,6 +526,30 @@ class EventIndex:
             d.event = a.event
             out.append(a)
         return out
+
+    def merge_events(self, survivor: str, absorbed: str) -> Merge:
+        """Merge event `absorbed` into `survivor` by hand (a reader says they are one happening).
+
+        `absorbed` keeps resolving, as a redirect to `survivor`; its documents move.
+
+        Raises:
+            NotFound: either event is unknown.
+        """
+        got = self.profiles([survivor, absorbed])
+        if survivor not in got or absorbed not in got:
+            raise NotFound(f"unknown event: {survivor if survivor not in got else absorbed}")
+        keep, gone = got[survivor], got[absorbed]
+        if keep.id == gone.id:
+            return Merge(absorbed, survivor, 1.0, 0, gone.storyline)
+        moved = list(gone.docs)
+        storyline = gone.storyline
+        self._fold(keep, gone)
+        self.state.set_doc_events({d: keep.id for d in moved})
+        self.state.delete_profiles([gone.id])
+        self.state.put_profiles([keep.to_dict()])
+        merge = Merge(gone.id, keep.id, 1.0, 0, storyline)
+        self.merges = [merge]
+        return merge
 
     def profiles(self, ids: Iterable[str]) -> dict[str, EventProfile]:
         """Current profiles of these events (ids are resolved through redirects first)."""
