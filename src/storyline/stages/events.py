@@ -82,7 +82,8 @@ class EventSettings:
     time_decay_days: float = 10.0  # beyond it, similarity decays by e every this many days
     conflict_penalty: float = 0.5  # similarity factor when the main names differ (see _similarity)
     top_name_count: int = 3  # a text's main name must occur this often to count
-    reopen_max_members: int = 200  # events up to this size let earlier members move
+    reopen_max_members: int = 200  # events up to this size are re-clustered with a new batch
+    reopen_factor: float = 0.8  # reopen an event when a new document reaches this x threshold
     split_threshold: float = 0.40  # split an event whose two halves are less similar than this
     split_seeds: int = 4  # 2-means starts tried per event
     split_min: int = 2  # smallest group of new documents that may split off an event
@@ -340,9 +341,11 @@ class _DocVec:
     lang: str | None
     date: str | None
     top_name: str | None = None  # the name the text mentions most (its main actor or place)
+    last: str | None = None  # for a centroid: its latest date (`date` is the earliest)
 
 
 _CHANNELS = ("terms", "lead", "names", "nums")
+_TEMP = "tmp:"  # ids of clusters made inside one `assign` call, renamed before it returns
 
 
 def _sum_vecs(vecs: list[_DocVec], base: dict[str, dict[str, float]] | None = None) -> EventProfile:
@@ -359,7 +362,8 @@ def _sum_vecs(vecs: list[_DocVec], base: dict[str, dict[str, float]] | None = No
 
 def _unit_vec(prof: EventProfile) -> _DocVec:
     """A profile's centroids as unit vectors, to compare like a document."""
-    return _DocVec(prof.id, *(_unit(getattr(prof, ch)) for ch in _CHANNELS), list(prof.keys), prof.lang, None)
+    return _DocVec(prof.id, *(_unit(getattr(prof, ch)) for ch in _CHANNELS), list(prof.keys), prof.lang,
+                   prof.first, None, prof.last)
 
 
 def _pair_sim(a: _DocVec, b: _DocVec, s: EventSettings) -> float:
@@ -470,59 +474,66 @@ class EventIndex:
 
         self._max_idf = 1.0 + math.log((n + 1) / 2) - 1e-9  # idf of a term in one document
 
-        results: dict[str, Assignment] = {}
         touched: dict[str, EventProfile] = {}  # every profile loaded or made in this batch
         changed: set[str] = set()
         doc_event: dict[str, str] = {}
-        vecs: dict[str, _DocVec] = {}
-        for d in originals:
-            vec = vecs[d.id] = self._vectorise(d.id, feats[d.id], idf)
-            best, score = self._best(vec, touched, s.threshold)
-            if best is None:
-                prof = self._found(d.id, batch, taken=touched)
-                new = True
-                score = 1.0
-            else:
-                prof, new = best, False
-            self._absorb(prof, vec)
-            touched[prof.id] = prof
-            changed.add(prof.id)
-            doc_event[d.id] = prof.id
-            results[d.id] = Assignment(d.id, prof.id, new, round(score, 4))
+        vecs = {d.id: self._vectorise(d.id, feats[d.id], idf) for d in originals}
+        dates = {d.id: d.published or "" for d in originals}
         self.moves = []
+        self._temp = 0
+        # 1. The neighbourhood: events a new document could join are taken apart and
+        #    clustered again together with the batch (bounded by `reopen_max_members`).
+        old_members = self._reopen(vecs, dates, touched, df, idf)
+        order = sorted(vecs, key=lambda i: (dates.get(i, ""), i))
+        # 2. One pass in canonical order, then k-means style refinement with splits, then merges.
+        for doc_id in order:
+            vec = vecs[doc_id]
+            best, _ = self._best(vec, touched, s.threshold)
+            prof = best or self._found_temp(doc_id, batch, touched)
+            self._absorb(prof, vec)
+            changed.add(prof.id)
+            doc_event[doc_id] = prof.id
         if s.refine_rounds and len(vecs) > 1:
-            before = self._reopen(vecs, doc_event, touched, changed, df, idf)
-            self._refine(vecs, doc_event, touched, changed, batch, results)
-            self._settle(before, doc_event, touched, changed, batch)
+            self._refine(vecs, doc_event, touched, changed, batch)
+        changed |= self._merge_changed(touched, changed, batch)
+        # 3. New clusters take the ids of the events whose documents they hold.
+        names = self._name(touched, changed, old_members, batch, dates)
+        doc_event = {d: names.get(e, e) for d, e in doc_event.items()}
+        # 4. Copies follow their original.
         for d in copies:
             orig = doc_event.get(d.duplicate_of) or self._known_event(d.duplicate_of)
             if orig is None:  # original unknown: cluster it like any other document
                 vec = self._vectorise(d.id, feats[d.id], idf)
-                best, score = self._best(vec, touched, s.threshold)
-                prof = best or self._found(d.id, batch)
-                if best is None:
-                    score = 1.0
+                best, _ = self._best(vec, touched, s.threshold)
+                prof = best or self._found(d.id, batch, taken=touched)
+                touched[prof.id] = prof
                 self._absorb(prof, vec)
             else:
                 prof = touched.get(orig) or self._load(orig)
+                touched[prof.id] = prof
                 prof.docs.append(d.id)
-                score = 1.0
-            touched[prof.id] = prof
             changed.add(prof.id)
             doc_event[d.id] = prof.id
-            results[d.id] = Assignment(d.id, prof.id, prof.founder == d.id, round(score, 4))
-
-        changed |= self._merge_changed(touched, changed, batch)
-        self._save(touched[i] for i in sorted(changed))
+        for old, docs_before in old_members.items():
+            for d, was in docs_before.items():
+                if d not in doc_event:
+                    continue
+                now = self.state.resolve([doc_event[d]])[doc_event[d]]
+                if now != was:
+                    self.moves.append((d, was, now))
+        self._save(touched[i] for i in sorted(changed) if i in touched and not i.startswith(_TEMP))
         final = self.state.resolve(set(doc_event.values()))
         self.state.set_doc_events({d: final[e] for d, e in doc_event.items()})
+        fresh_ids = {d.id for d in fresh}
         out = []
         for d in docs:
-            if d.id in results:
-                a = results[d.id]
-                a = Assignment(a.doc_id, final[a.event], a.new_event, a.score)
+            if d.id in fresh_ids:
+                ev = final[doc_event[d.id]]
+                prof = touched.get(ev)
+                a = Assignment(d.id, ev, bool(prof and prof.founder == d.id and prof.born == batch),
+                               round(self._score(vecs.get(d.id), prof), 4))
             else:
-                a = Assignment(d.id, known.get(d.id) or doc_event.get(d.id, ""), False, 1.0)
+                a = Assignment(d.id, known.get(d.id, ""), False, 1.0)
             d.event = a.event
             out.append(a)
         return out
@@ -617,6 +628,9 @@ class EventIndex:
                 score *= s.conflict_penalty
         if vec.date and prof.first and prof.last:
             gap = _days_outside(vec.date, prof.first, prof.last)
+            if vec.last:
+                gap = min(gap, _days_outside(vec.last, prof.first, prof.last),
+                          _days_outside(prof.first, vec.date, vec.last))
             if gap > s.time_window_days:
                 # Reports of one happening cluster in time; a month later it is news of its own.
                 score *= math.exp(-(gap - s.time_window_days) / s.time_decay_days)
@@ -655,107 +669,163 @@ class EventIndex:
         return None, best_score
 
     def _refine(self, vecs: dict[str, _DocVec], doc_event: dict[str, str],
-                touched: dict[str, EventProfile], changed: set[str], batch: int,
-                results: dict[str, Assignment]) -> None:
-        """Re-place this batch's documents against the centroids the whole batch built.
+                touched: dict[str, EventProfile], changed: set[str], batch: int) -> None:
+        """Re-place the open documents against the centroids the whole pass built.
 
-        The single pass decides each document against events as they stood when it
-        came; early documents of an event saw too little. Each round takes every batch
-        document out of its event and puts it back where it now fits best (or in an
-        event of its own), like a k-means step restricted to new documents: older
-        documents never move, so the archive is not re-clustered.
+        The single pass decides each document against clusters as they stood when it
+        came; early documents of a cluster saw too little. Each round first splits
+        clusters holding two groups (`_split`), then takes every open document out of
+        its cluster and puts it back where it now fits best (or alone), like a k-means
+        step. Only documents of this batch and of reopened events move.
         """
         s = self.settings
         for _ in range(s.refine_rounds):
             moved = 0
             for eid in sorted(changed):
-                moved += self._split(touched[eid], vecs, doc_event, touched, changed, batch, results)
+                moved += self._split(touched[eid], vecs, doc_event, touched, changed, batch)
             for doc_id in sorted(vecs):
                 vec = vecs[doc_id]
                 own = touched[doc_event[doc_id]]
                 self._remove(own, vec)
-                best, score = self._best(vec, touched, s.threshold)
+                best, _ = self._best(vec, touched, s.threshold)
                 if best is None:
-                    if own.members == 0:
-                        best, score = own, 1.0  # alone again: keep its event and id
-                    else:
-                        best, score = self._found(doc_id, batch, taken=touched), 1.0
-                        touched[best.id] = best
+                    best = own if own.members == 0 else self._found_temp(doc_id, batch, touched)
                 self._absorb(best, vec)
                 changed.add(best.id)
                 if best.id != own.id:
                     moved += 1
                     doc_event[doc_id] = best.id
-                    results[doc_id] = Assignment(doc_id, best.id, best.founder == doc_id, round(score, 4))
             if not moved:
                 break
         for eid in list(changed):
             prof = touched[eid]
-            if not prof.members and not prof.docs:
+            if not prof.members:
                 self.state.unpost({k: [eid] for k in prof.keys})
                 prof.keys = []
 
-    def _reopen(self, vecs: dict[str, _DocVec], doc_event: dict[str, str],
-                touched: dict[str, EventProfile], changed: set[str], df: dict[str, int], idf) -> dict[str, str]:
-        """Let the earlier members of the events this batch touched move too.
+    def _reopen(self, vecs: dict[str, _DocVec], dates: dict[str, str], touched: dict[str, EventProfile],
+                df: dict[str, int], idf) -> dict[str, dict[str, str]]:
+        """Take apart the events this batch's documents could join; their members join `vecs`.
 
-        Reloads their features, re-weights them with today's IDF and rebuilds those
-        centroids, so refinement works on the batch's whole neighbourhood, never the
-        archive. Events over `reopen_max_members` keep their old members fixed.
-        Returns old member -> its event before refinement.
+        An event is reopened when some new document reaches `reopen_factor * threshold`
+        against it and it has at most `reopen_max_members` members with stored features.
+        Its profile stays in `touched` emptied, so nothing joins it directly. Returns
+        event id -> {member doc id: event id} for the reopened events.
         """
         s = self.settings
-        before: dict[str, str] = {}
-        for eid in sorted(changed):
+        hood: set[str] = set()
+        for vec in vecs.values():
+            ids = self.state.resolve(self._candidates(vec.keys))
+            for eid in sorted(set(ids.values()) - hood):
+                prof = touched.get(eid) or self._load(eid)
+                if prof is None or not prof.members or prof.members > s.reopen_max_members:
+                    continue
+                touched[eid] = prof
+                if self._similarity(vec, prof) >= s.reopen_factor * s.threshold:
+                    hood.add(eid)
+        old_members: dict[str, dict[str, str]] = {}
+        for eid in sorted(hood):
             prof = touched[eid]
-            old_ids = [d for d in prof.docs if d not in vecs]
-            if not old_ids or prof.members > s.reopen_max_members:
-                continue
-            got = self.state.doc_features(old_ids)
-            if len(got) != prof.members - sum(1 for d in prof.docs if d in vecs):
-                continue  # some features missing: keep this event as it is
-            need = set()
+            got = self.state.doc_features(prof.docs)
+            if len(got) != prof.members:
+                continue  # some features missing: keep this event as it stands
+            need: set[str] = set()
             for f in got.values():
                 need |= _doc_counts(f)
             df.update(self.state.df(need - set(df)))
-            members = [d for d in prof.docs if d in vecs or d in got]
             for d in sorted(got):
                 vecs[d] = self._vectorise(d, got[d], idf)
-                doc_event[d] = eid
-                before[d] = eid
-            copies = [d for d in prof.docs if d not in members]
+                dates[d] = got[d].get("date") or ""
+            old_members[eid] = {d: eid for d in got}
+            prof.docs = [d for d in prof.docs if d not in got]  # copies stay until step 4
+            prof.members = 0
             for ch in _CHANNELS:
                 setattr(prof, ch, {})
-            prof.docs, prof.members = list(copies), 0
-            for d in members:
-                prof.docs.append(d)
-                prof.members += 1
-                for ch in _CHANNELS:
-                    _add(getattr(prof, ch), getattr(vecs[d], ch))
-        return before
+        return old_members
 
-    def _settle(self, before: dict[str, str], doc_event: dict[str, str], touched: dict[str, EventProfile],
-                changed: set[str], batch: int) -> None:
-        """Record moved earlier members; an older event left empty redirects to where most went."""
-        lost: dict[str, Counter] = {}
-        for d, was in before.items():
-            now = doc_event[d]
-            if now != was:
-                self.moves.append((d, was, now))
-                lost.setdefault(was, Counter())[now] += 1
-        for was, where in sorted(lost.items()):
-            prof = touched[was]
-            if prof.members or prof.docs:
+    def _found_temp(self, doc_id: str, batch: int, touched: dict[str, EventProfile]) -> EventProfile:
+        """A new cluster under a temporary id; `_name` gives it its real id."""
+        self._temp += 1
+        prof = EventProfile(id=f"{_TEMP}{self._temp:06d}", founder=doc_id, born=batch)
+        touched[prof.id] = prof
+        return prof
+
+    def _name(self, touched: dict[str, EventProfile], changed: set[str],
+              old_members: dict[str, dict[str, str]], batch: int, dates: dict[str, str]) -> dict[str, str]:
+        """Give each temporary cluster an id: the reopened event whose members it holds most
+        keeps its id (and founder); the others get `ev-<hash of first document>`. A reopened
+        event left without a cluster redirects to the cluster holding most of its members.
+        Returns temporary or emptied id -> final id."""
+        s = self.settings
+        temps = sorted(i for i in changed if i.startswith(_TEMP) and touched[i].members)
+        overlap = []
+        for old, members in old_members.items():
+            for t in temps:
+                n = sum(1 for d in touched[t].docs if d in members)
+                if n:
+                    overlap.append((-n, touched[old].born, touched[old].founder, old, t))
+        names: dict[str, str] = {}
+        used: set[str] = set()
+        for _, _, _, old, t in sorted(overlap):
+            if old in used or t in names:
                 continue
-            target = max(sorted(where), key=where.__getitem__)
-            self.state.unpost({k: [was] for k in prof.keys})
-            self.state.redirect(was, target)
-            self.merges.append(Merge(was, target, 1.0, batch, prof.storyline))
-            changed.add(was)
+            names[t] = old
+            used.add(old)
+        for t in temps:
+            if t in names:
+                continue
+            first = min(touched[t].docs, key=lambda d: (dates.get(d, ""), d))
+            names[t] = self._found(first, batch, taken=touched).id
+        for t in temps:
+            prof = touched[t]
+            final = names[t]
+            if final in touched and final in old_members:
+                keep = touched[final]
+                prof.founder, prof.born, prof.storyline = keep.founder, keep.born, keep.storyline
+                prof.docs = keep.docs + [d for d in prof.docs if d not in keep.docs]  # copies first
+            else:
+                prof.founder = min(prof.docs, key=lambda d: (dates.get(d, ""), d))
+            self.state.unpost({k: [t] for k in prof.keys})
+            prof.id = final
+            self.state.post({k: [final] for k in prof.keys}, s.posting_limit)
+            touched[final] = prof
+            changed.add(final)
+        for m in self.merges:
+            m_abs, m_surv = names.get(m.absorbed, m.absorbed), names.get(m.survivor, m.survivor)
+            if m_abs != m.absorbed or m_surv != m.survivor:
+                self.merges[self.merges.index(m)] = Merge(m_abs, m_surv, m.score, m.batch, m.absorbed_storyline)
+        self.merges = [m for m in self.merges if not m.absorbed.startswith(_TEMP)]
+        for old, members in sorted(old_members.items()):
+            if old in used:
+                continue
+            where = Counter(names.get(e, e) for e in
+                            (self._doc_cluster(d, touched) for d in members) if e)
+            prof = touched[old]
+            self.state.unpost({k: [old] for k in prof.keys})
+            if where:
+                target = max(sorted(where), key=where.__getitem__)
+                self.state.redirect(old, target)
+                self.merges.append(Merge(old, target, 1.0, batch, prof.storyline))
+                keep = touched[target]
+                keep.docs += [d for d in prof.docs if d not in keep.docs]  # its copies follow
+                prof.docs = []
+            changed.add(old)
+        return names
+
+    def _doc_cluster(self, doc_id: str, touched: dict[str, EventProfile]) -> str | None:
+        for eid, prof in touched.items():
+            if doc_id in prof.docs and prof.members:
+                return eid
+        return None
+
+    def _score(self, vec: _DocVec | None, prof: EventProfile | None) -> float:
+        """Similarity of a document to its final event, for the record (1.0 for founders/copies)."""
+        if vec is None or prof is None or prof.members <= 1:
+            return 1.0
+        return self._similarity(vec, prof)
 
     def _split(self, prof: EventProfile, vecs: dict[str, _DocVec], doc_event: dict[str, str],
-               touched: dict[str, EventProfile], changed: set[str], batch: int,
-               results: dict[str, Assignment]) -> int:
+               touched: dict[str, EventProfile], changed: set[str], batch: int) -> int:
         """Split off this batch's documents of `prof` that form a group of their own.
 
         A 2-means over the event's new documents, with its older documents as a fixed
@@ -800,14 +870,12 @@ class EventIndex:
         if prof.founder in side_b and not old_count:
             side_b = set(new) - side_b  # the founder's side keeps the event and its id
         group = sorted(side_b)
-        other = self._found(group[0], batch, taken=touched)
-        touched[other.id] = other
+        other = self._found_temp(group[0], batch, touched)
         changed.add(other.id)
         for d in group:
             self._remove(prof, vecs[d])
             self._absorb(other, vecs[d])
             doc_event[d] = other.id
-            results[d] = Assignment(d, other.id, other.founder == d, 1.0)
         return len(group)
 
     def _two_means(self, new: list[str], vecs: dict[str, _DocVec], seed_a: _DocVec,
@@ -892,8 +960,7 @@ class EventIndex:
             prof = touched[queue.pop(0)]
             if prof.id in gone or not prof.members:
                 continue
-            vec = _DocVec(prof.id, _unit(prof.terms), _unit(prof.lead), _unit(prof.names),
-                          _unit(prof.nums), prof.keys, prof.lang, None)
+            vec = _unit_vec(prof)
             best, best_score = None, -1.0
             cands = self.state.resolve(self._candidates(prof.keys, exclude=prof.id))
             for cid in sorted(set(cands.values()) - {prof.id} - gone):
