@@ -40,8 +40,12 @@ def test_eval_events_ecbplus_small_run():
     for key in ("event_bcubed_f1", "storyline_bcubed_f1", "event_pairwise_f1", "event_ari",
                 "docs_per_s", "batched_event_bcubed_f1", "changed_fraction"):
         assert key in scores
-    assert scores["event_bcubed_f1"] > 0.9  # two topics, four happenings: easy
+    # Four happenings; one (a stay that moves from one clinic to another a month later) we
+    # split in two, so recall is lower than precision.
+    assert scores["event_bcubed_precision"] > 0.95
+    assert scores["event_bcubed_f1"] > 0.8
     assert scores["storyline_bcubed_precision"] > 0.9
+    assert scores["changed_fraction"] <= 0.1
 
 
 def test_eval_events_cli_prints_one_json_line(capsys):

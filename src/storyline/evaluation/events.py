@@ -20,6 +20,7 @@ import argparse
 import copy
 import json
 import random
+import re
 import sys
 import time
 from collections.abc import Iterable
@@ -34,7 +35,7 @@ from storyline.stages.embed import embed
 from storyline.stages.events import EventIndex, EventSettings
 from storyline.stages.storylines import StorylineIndex, StorylineSettings
 
-__all__ = ["evaluate_ecbplus", "run_pipeline", "main"]
+__all__ = ["evaluate_ecbplus", "measure_scaling", "run_pipeline", "main"]
 
 
 def run_pipeline(docs: list[Document], batches: Iterable[list[Document]] | None = None,
@@ -123,6 +124,50 @@ def evaluate_ecbplus(path: str | Path, *, topics: set[str] | str | None = None, 
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
 
 
+_CAPITALISED = re.compile(r"\b([A-Z][a-z]+)\b")
+_DIGITS = re.compile(r"\d+")
+
+
+def _replica(doc: Document, r: int) -> Document:
+    """Copy `doc` as a different happening: every capitalised word and number is altered."""
+    if r == 0:
+        return Document(id=doc.id, format="text", text=doc.text, body=doc.text)
+    tag = "".join(chr(ord("a") + (r // 26 ** i) % 26) for i in range(2))
+    text = _CAPITALISED.sub(lambda m: m.group(1) + tag, doc.text)
+    text = _DIGITS.sub(lambda m: str(int(m.group()) + 1000 * r), text)
+    return Document(id=f"{doc.id}~{r}", format="text", text=text, body=text)
+
+
+def measure_scaling(path: str | Path, *, copies: int = 1, factor: int = 4, batch_size: int = 100,
+                    topics: set[str] | str | None = None) -> dict[str, float]:
+    """time(factor*N) / time(N) of embed + events + storylines on a synthetic stream.
+
+    N documents are the ECB+ texts `copies` times, each copy with altered names and
+    numbers (so copies are different events); both runs feed batches of
+    `batch_size`. CPU time is used, so other processes on the machine do not skew
+    the ratio.
+
+    Returns:
+        {"n": N, "seconds_n", "seconds_kn", "ratio", "ms_per_doc_n", "ms_per_doc_kn"}.
+    """
+    if isinstance(topics, str):
+        topics = ecbplus.parse_topics(topics)
+    base, _, _ = ecbplus.load(path, topics)
+
+    def run(k: int) -> tuple[int, float]:
+        docs = [_replica(d, r) for r in range(k) for d in base]
+        random.Random(k).shuffle(docs)
+        batches = [docs[i:i + batch_size] for i in range(0, len(docs), batch_size)]
+        start = time.process_time()
+        run_pipeline(docs, batches)
+        return len(docs), time.process_time() - start
+
+    n1, t1 = run(copies)
+    n4, t4 = run(copies * factor)
+    return {"n": n1, "seconds_n": round(t1, 2), "seconds_kn": round(t4, 2), "ratio": round(t4 / t1, 3),
+            "ms_per_doc_n": round(1000 * t1 / n1, 2), "ms_per_doc_kn": round(1000 * t4 / n4, 2)}
+
+
 def _print_table(scores: dict[str, Any]) -> None:
     for key, value in scores.items():
         print(f"{key:32} {value}")
@@ -137,9 +182,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batches", type=int, default=1, help="also feed the corpus in N random batches")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print one line of JSON")
+    parser.add_argument("--scale", type=int, default=0, metavar="COPIES",
+                        help="instead, measure time(4N)/time(N) on N = COPIES altered copies of the corpus")
     args = parser.parse_args(argv)
     try:
-        scores = evaluate_ecbplus(args.path, topics=args.topics, batches=args.batches, seed=args.seed)
+        if args.scale:
+            scores = measure_scaling(args.path, copies=args.scale, topics=args.topics)
+        else:
+            scores = evaluate_ecbplus(args.path, topics=args.topics, batches=args.batches, seed=args.seed)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

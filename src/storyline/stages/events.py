@@ -68,7 +68,7 @@ TERM_PREFIX = "t:"
 class EventSettings:
     """Knobs of the event clusterer; defaults tuned on ECB+ topics 1-20 only."""
 
-    threshold: float = 0.22  # join the best event at or above this similarity
+    threshold: float = 0.25  # join the best event at or above this similarity
     merge_threshold: float = 0.50  # merge (or keep split) two events at or above this
     cross_lingual_threshold: float = 0.35  # names+numbers similarity across languages
     # Shares of the four cosines in the similarity (they sum to 1): all words, headline + lede
@@ -81,7 +81,7 @@ class EventSettings:
     time_window_days: float = 3.0  # published dates this far outside an event's range cost nothing
     time_decay_days: float = 10.0  # beyond it, similarity decays by e every this many days
     conflict_penalty: float = 0.5  # similarity factor when the main names differ (see _similarity)
-    top_name_count: int = 3  # a text's main name must occur this often to count
+    top_name_count: int = 5  # a text's main name must occur this often to count
     reopen_max_members: int = 200  # events up to this size are re-clustered with a new batch
     reopen_factor: float = 0.8  # reopen an event when a new document reaches this x threshold
     split_threshold: float = 0.40  # split an event whose two halves are less similar than this
