@@ -2,30 +2,38 @@
 
 An *event* is one happening reported by one or more articles (an earthquake,
 a verdict, a visit). Documents arrive in batches; `EventIndex.assign` places
-each new document into an existing event or founds a new one, and never
-re-clusters the archive:
+them and never re-clusters the archive, only the batch's neighbourhood:
 
 1. The batch is sorted canonically (published date, then id), so the result
-   does not depend on the order of the input list.
-2. Document frequencies are updated with the whole batch first, then each
-   document is weighted by IDF (`1 + ln((N + 1) / (df + 1))`).
-3. Candidate events come from an inverted index: a document's rarest name keys
-   and terms look up the events posted under them (each posting list keeps only
-   the `posting_limit` most recently active events), so the work per document
-   is bounded whatever the archive size.
-4. The document joins the most similar candidate when the similarity reaches
-   `threshold`, else it founds an event `ev-<hash of its id>`. A document the
-   dedup stage marked `duplicate_of` an assigned document joins that event.
-5. After the batch, every event it touched is compared with its candidates and
-   merged with one at `merge_threshold` or above. The older event (founded in
-   an earlier batch, then by canonical founder order) keeps its id; the other
-   leaves a redirect, so an id once handed out always resolves.
+   does not depend on the order of the input list. Document frequencies are
+   updated with the whole batch first; vectors are weighted by IDF
+   (`1 + ln((N + 1) / (df + 1))`).
+2. Candidate events come from an inverted index: a document's strongest name
+   keys and shared terms look up the events posted under them (each posting list
+   keeps only the `posting_limit` most recently active events), so the work per
+   document is bounded whatever the archive size. Candidates a new document
+   nearly reaches (`reopen_factor * threshold`) and that have at most
+   `reopen_max_members` members are *reopened*: their members are clustered
+   again together with the batch.
+3. The open documents go through one pass in canonical order (join the best
+   cluster at `threshold`, else start one), then `refine_rounds` rounds that
+   split clusters holding two groups (2-means, halves below `split_threshold`)
+   and move each open document to the centroid it now fits best; then changed
+   events merge with their best candidate at `merge_threshold`.
+4. A resulting cluster takes the id of the reopened event whose documents it
+   holds most (so an event that keeps its documents keeps its id); other
+   clusters get `ev-<hash of their first document id>`. A reopened event left
+   empty redirects to where most of its documents went, recorded as a `Merge`,
+   so an id once handed out always resolves. Documents the dedup stage marked
+   `duplicate_of` an assigned document join that event.
 
-Similarity of a document (or event) to an event is a weighted sum of three
-centroid cosines over IDF-weighted vectors: terms (stemmed words), name keys
-(capitalised words) and number anchors (numbers and years). When the two
-sides are written in different languages, shared words are rare, so the
-names and numbers decide alone, against `cross_lingual_threshold`.
+Similarity of a document (or event) to an event is a weighted mean of four
+centroid cosines over IDF-weighted vectors: all terms (stemmed words), lead
+terms (headline and lede), name keys (capitalised words) and number anchors
+(numbers, years, dates); a channel empty on either side is left out. Across
+languages names and numbers decide alone, against `cross_lingual_threshold`;
+different protagonists (each side's most-mentioned name absent from the other)
+halve it; publication dates far apart decay it.
 
 Everything the index knows lives behind `EventState` (a small protocol of plain
 dicts and strings); `MemoryState` implements it in memory and converts to and
@@ -50,6 +58,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import date as _date
 from typing import Any, Protocol
 
 from storyline.errors import NotFound
@@ -140,7 +149,6 @@ class Assignment:
     event: str
     new_event: bool  # the document founded its event
     score: float  # similarity to the event it joined (1.0 for founders and duplicates)
-    storyline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -379,8 +387,6 @@ def _pair_sim(a: _DocVec, b: _DocVec, s: EventSettings) -> float:
 
 def _days_outside(date: str, first: str, last: str) -> float:
     """Days from `date` to the range [first, last] (0 inside); 0 when a date is unreadable."""
-    from datetime import date as _date
-
     try:
         d, a, b = (_date.fromisoformat(x[:10]) for x in (date, first, last))
     except ValueError:
@@ -497,7 +503,7 @@ class EventIndex:
             self._refine(vecs, doc_event, touched, changed, batch)
         changed |= self._merge_changed(touched, changed, batch)
         # 3. New clusters take the ids of the events whose documents they hold.
-        names = self._name(touched, changed, old_members, batch, dates)
+        names = self._name(touched, changed, old_members, batch, dates, doc_event)
         doc_event = {d: names.get(e, e) for d, e in doc_event.items()}
         # 4. Copies follow their original.
         for d in copies:
@@ -750,8 +756,8 @@ class EventIndex:
         touched[prof.id] = prof
         return prof
 
-    def _name(self, touched: dict[str, EventProfile], changed: set[str],
-              old_members: dict[str, dict[str, str]], batch: int, dates: dict[str, str]) -> dict[str, str]:
+    def _name(self, touched: dict[str, EventProfile], changed: set[str], old_members: dict[str, dict[str, str]],
+              batch: int, dates: dict[str, str], doc_event: dict[str, str]) -> dict[str, str]:
         """Give each temporary cluster an id: the reopened event whose members it holds most
         keeps its id (and founder); the others get `ev-<hash of first document>`. A reopened
         event left without a cluster redirects to the cluster holding most of its members.
@@ -790,16 +796,14 @@ class EventIndex:
             self.state.post({k: [final] for k in prof.keys}, s.posting_limit)
             touched[final] = prof
             changed.add(final)
-        for m in self.merges:
-            m_abs, m_surv = names.get(m.absorbed, m.absorbed), names.get(m.survivor, m.survivor)
-            if m_abs != m.absorbed or m_surv != m.survivor:
-                self.merges[self.merges.index(m)] = Merge(m_abs, m_surv, m.score, m.batch, m.absorbed_storyline)
-        self.merges = [m for m in self.merges if not m.absorbed.startswith(_TEMP)]
+        # A temporary cluster absorbed inside this call never existed outside it.
+        self.merges = [Merge(m.absorbed, names.get(m.survivor, m.survivor), m.score, m.batch,
+                             m.absorbed_storyline)
+                       for m in self.merges if not m.absorbed.startswith(_TEMP)]
         for old, members in sorted(old_members.items()):
             if old in used:
                 continue
-            where = Counter(names.get(e, e) for e in
-                            (self._doc_cluster(d, touched) for d in members) if e)
+            where = Counter(names.get(doc_event[d], doc_event[d]) for d in members if d in doc_event)
             prof = touched[old]
             self.state.unpost({k: [old] for k in prof.keys})
             if where:
@@ -811,12 +815,6 @@ class EventIndex:
                 prof.docs = []
             changed.add(old)
         return names
-
-    def _doc_cluster(self, doc_id: str, touched: dict[str, EventProfile]) -> str | None:
-        for eid, prof in touched.items():
-            if doc_id in prof.docs and prof.members:
-                return eid
-        return None
 
     def _score(self, vec: _DocVec | None, prof: EventProfile | None) -> float:
         """Similarity of a document to its final event, for the record (1.0 for founders/copies)."""

@@ -109,7 +109,8 @@ class StorylineIndex:
             ids.add(merge.survivor)
         profiles = {p.id: p for p in self.events.profiles(sorted(ids)).values()}
         out: dict[str, str] = {}
-        for eid in sorted(profiles):
+        # Earlier events first, so a storyline is named after where it began.
+        for eid in sorted(profiles, key=lambda e: (profiles[e].first or "", profiles[e].founder, e)):
             out[eid] = self._place(profiles[eid])
         for d in docs:
             if d.event:
