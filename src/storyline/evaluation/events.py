@@ -23,7 +23,9 @@ import random
 import re
 import sys
 import time
+import zlib
 from collections.abc import Iterable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -129,13 +131,14 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _replica(doc: Document, r: int) -> Document:
-    """Copy `doc` as a different happening: every capitalised word and number is altered."""
+    """Copy `doc` as a different happening a month later: capitalised words and numbers altered."""
+    published = (date(2020, 1, 1) + timedelta(days=30 * r + zlib.crc32(doc.id.encode()) % 3)).isoformat()
     if r == 0:
-        return Document(id=doc.id, format="text", text=doc.text, body=doc.text)
+        return Document(id=doc.id, format="text", text=doc.text, body=doc.text, published=published)
     tag = "".join(chr(ord("a") + (r // 26 ** i) % 26) for i in range(2))
     text = _CAPITALISED.sub(lambda m: m.group(1) + tag, doc.text)
     text = _DIGITS.sub(lambda m: str(int(m.group()) + 1000 * r), text)
-    return Document(id=f"{doc.id}~{r}", format="text", text=text, body=text)
+    return Document(id=f"{doc.id}~{r}", format="text", text=text, body=text, published=published)
 
 
 def measure_scaling(path: str | Path, *, copies: int = 1, factor: int = 4, batch_size: int = 100,
@@ -143,8 +146,9 @@ def measure_scaling(path: str | Path, *, copies: int = 1, factor: int = 4, batch
     """time(factor*N) / time(N) of embed + events + storylines on a synthetic stream.
 
     N documents are the ECB+ texts `copies` times, each copy with altered names and
-    numbers (so copies are different events); both runs feed batches of
-    `batch_size`. CPU time is used, so other processes on the machine do not skew
+    numbers and published a month after the previous copy (so copies are different
+    events, as the same kind of news recurs in a real archive); both runs feed
+    batches of `batch_size` in time order. CPU time is used, so other processes on the machine do not skew
     the ratio.
 
     Returns:
@@ -155,8 +159,12 @@ def measure_scaling(path: str | Path, *, copies: int = 1, factor: int = 4, batch
     base, _, _ = ecbplus.load(path, topics)
 
     def run(k: int) -> tuple[int, float]:
-        docs = [_replica(d, r) for r in range(k) for d in base]
-        random.Random(k).shuffle(docs)
+        # Month after month, in random order within a month: an archive that grows over time.
+        docs = []
+        for r in range(k):
+            month = [_replica(d, r) for d in base]
+            random.Random(r).shuffle(month)
+            docs.extend(month)
         batches = [docs[i:i + batch_size] for i in range(0, len(docs), batch_size)]
         start = time.process_time()
         run_pipeline(docs, batches)

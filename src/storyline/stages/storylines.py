@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from storyline.model import Document
@@ -73,11 +73,11 @@ class StorylineProfile:
     kind: str = "storyline"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: (v.copy() if isinstance(v, (dict, list)) else v) for k, v in vars(self).items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "StorylineProfile":
-        return cls(**data)
+        return cls(**{k: (v.copy() if isinstance(v, (dict, list)) else v) for k, v in data.items()})
 
 
 class StorylineIndex:
