@@ -33,6 +33,7 @@ def test_eval_events_seeds_two_events_one_storyline():
     assert len(set(storylines.values())) == 1
 
 
+@pytest.mark.slow
 def test_eval_events_ecbplus_small_run():
     _need(ECBPLUS)
     scores = evaluate_ecbplus(ECBPLUS, topics="1,3", batches=3, seed=1)
@@ -48,6 +49,7 @@ def test_eval_events_ecbplus_small_run():
     assert scores["changed_fraction"] <= 0.1
 
 
+@pytest.mark.slow
 def test_eval_events_cli_prints_one_json_line(capsys):
     _need(ECBPLUS)
     assert main([str(ECBPLUS), "--topics", "3", "--json"]) == 0
