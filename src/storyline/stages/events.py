@@ -109,6 +109,7 @@ class EventSettings:
     index_terms: int = 10  # and its strongest terms seen in another document
     posting_limit: int = 100  # events kept per index key (most recently active)
     max_candidates: int = 40  # events scored per document, by shared keys
+    lookup_depth: int = 30  # most recent events read from each posting list
 
 
 @dataclass
@@ -137,7 +138,9 @@ class EventProfile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "EventProfile":
-        return cls(**{k: (v.copy() if isinstance(v, (dict, list)) else v) for k, v in data.items()})
+        # No copies: most loaded profiles are only compared, and a changed one is saved
+        # (copied by `to_dict`) before the batch ends.
+        return cls(**data)
 
     def norm(self, channel: str) -> float:
         """L2 norm of one centroid, cached until the profile changes (`touch`)."""
@@ -667,10 +670,18 @@ class EventIndex:
                 score = max(score, cross * s.threshold / s.cross_lingual_threshold)
         return score
 
+    def _too_far(self, vec: _DocVec, prof: EventProfile) -> bool:
+        """Dates so far apart that the time decay leaves nothing (< 1 %): skip the comparison."""
+        s = self.settings
+        if not (vec.date and prof.first and prof.last):
+            return False
+        return _days_outside(vec.date, prof.first, prof.last) > s.time_window_days + 4.6 * s.time_decay_days
+
     def _candidates(self, keys: list[str], exclude: str | None = None) -> list[str]:
         hits: Counter[str] = Counter()
+        depth = self.settings.lookup_depth
         for ids in self.state.candidates(keys).values():
-            hits.update(set(ids))
+            hits.update(set(ids[-depth:]))  # the most recently active events under each key
         hits.pop(exclude, None)
         ranked = sorted(hits, key=lambda i: (-hits[i], i))[: self.settings.max_candidates]
         return ranked
@@ -680,8 +691,8 @@ class EventIndex:
         res = self.state.resolve(ids)
         best, best_score = None, -1.0
         for i in sorted(set(res.values())):
-            prof = touched.get(i) or self._load(i)
-            if prof is None or not prof.members:
+            prof = touched.get(i) or self._load(i, near=vec)
+            if prof is None or not prof.members or self._too_far(vec, prof):
                 continue
             touched.setdefault(i, prof)
             score = self._similarity(vec, prof)
@@ -740,8 +751,9 @@ class EventIndex:
         for vec in vecs.values():
             ids = self.state.resolve(self._candidates(vec.keys))
             for eid in sorted(set(ids.values())):
-                prof = touched.get(eid) or self._load(eid)
-                if prof is None or not prof.members or prof.members > s.reopen_max_members:
+                prof = touched.get(eid) or self._load(eid, near=vec)
+                if (prof is None or not prof.members or prof.members > s.reopen_max_members
+                        or self._too_far(vec, prof)):
                     continue
                 touched[eid] = prof
                 score = self._similarity(vec, prof)
@@ -934,10 +946,18 @@ class EventIndex:
             if not prof.langs[vec.lang]:
                 del prof.langs[vec.lang]
 
-    def _load(self, event_id: str) -> EventProfile | None:
+    def _load(self, event_id: str, near: _DocVec | None = None) -> EventProfile | None:
+        """The profile of an event (through redirects); None when unknown or, given `near`,
+        when its dates are too far from that document's to matter."""
         eid = self.state.resolve([event_id])[event_id]
         got = self.state.get_profiles([eid]).get(eid)
-        return EventProfile.from_dict(got) if got else None
+        if not got:
+            return None
+        if near is not None and near.date and got.get("first") and got.get("last"):
+            s = self.settings
+            if _days_outside(near.date, got["first"], got["last"]) > s.time_window_days + 4.6 * s.time_decay_days:
+                return None
+        return EventProfile.from_dict(got)
 
     def _known_event(self, doc_id: str | None) -> str | None:
         if not doc_id:
