@@ -894,7 +894,7 @@ class EventIndex:
             if len(side_b) < 2 or len(new) - len(side_b) < (0 if old_count else 2):
                 continue
             ua = _unit_vec(_sum_vecs([vecs[d] for d in new if d not in side_b], base))
-            ub = _unit_vec(_sum_vecs([vecs[d] for d in side_b]))
+            ub = _unit_vec(_sum_vecs([vecs[d] for d in sorted(side_b)]))
             fit = sum(_pair_sim(vecs[d], ub if d in side_b else ua, s) for d in new)
             if fit > best_fit:
                 best_split, best_fit = side_b, fit
@@ -902,7 +902,7 @@ class EventIndex:
             return 0
         side_b = best_split
         cent_a = _sum_vecs([vecs[d] for d in new if d not in side_b], base)
-        cent_b = _sum_vecs([vecs[d] for d in side_b])
+        cent_b = _sum_vecs([vecs[d] for d in sorted(side_b)])
         if self._similarity(_unit_vec(cent_a), cent_b, merge=True) >= s.split_threshold:
             return 0
         if prof.founder in side_b and not old_count:
@@ -924,7 +924,7 @@ class EventIndex:
         side_b = {d for d in new if _pair_sim(vecs[d], seed_b, s) > _pair_sim(vecs[d], seed_a, s)}
         for _ in range(6):
             ua = _unit_vec(_sum_vecs([vecs[d] for d in new if d not in side_b], base))
-            ub = _unit_vec(_sum_vecs([vecs[d] for d in side_b]))
+            ub = _unit_vec(_sum_vecs([vecs[d] for d in sorted(side_b)]))
             nxt = {d for d in new if _pair_sim(vecs[d], ub, s) > _pair_sim(vecs[d], ua, s)}
             if not nxt or nxt == side_b:
                 break
