@@ -32,7 +32,6 @@ Storyline state lives in the same `EventState` as the events: profiles with ids
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
