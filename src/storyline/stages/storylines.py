@@ -57,6 +57,7 @@ class StorylineSettings:
     index_names: int = 12
     posting_limit: int = 100
     max_candidates: int = 30
+    lookup_depth: int = 30  # most recent storylines read from each posting list
     profile_terms: int = 400
     profile_names: int = 120
 
@@ -76,7 +77,7 @@ class StorylineProfile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "StorylineProfile":
-        return cls(**{k: (v.copy() if isinstance(v, (dict, list)) else v) for k, v in data.items()})
+        return cls(**data)  # no copies: a changed profile is saved (copied) by `to_dict`
 
 
 class StorylineIndex:
@@ -194,7 +195,7 @@ class StorylineIndex:
         keys = [POSTING_PREFIX + k for k in sorted(names, key=lambda k: (-names[k], k))[: s.index_names * 2]]
         hits: dict[str, int] = {}
         for ids in self.state.candidates(keys).values():
-            for i in set(ids):
+            for i in set(ids[-s.lookup_depth:]):
                 hits[i] = hits.get(i, 0) + 1
         ranked = sorted(hits, key=lambda i: (-hits[i], i))[: s.max_candidates]
         resolved = self.state.resolve(ranked)
