@@ -418,6 +418,15 @@ def _days_outside(date: str, first: str, last: str) -> float:
     return 0.0
 
 
+def _gap(vec: _DocVec, prof: EventProfile) -> float:
+    """Days between a document's date (or a centroid's date range) and an event's range."""
+    gap = _days_outside(vec.date, prof.first, prof.last)
+    if vec.last:
+        gap = min(gap, _days_outside(vec.last, prof.first, prof.last),
+                  _days_outside(prof.first, vec.date, vec.last))
+    return gap
+
+
 def _features(doc: Document) -> dict[str, Any]:
     feats = doc.extra.get(EMBED_KEY)
     if not isinstance(feats, dict) or "terms" not in feats:
@@ -652,14 +661,6 @@ class EventIndex:
             prof_top = max(prof.names, key=lambda k: (prof.names[k], k))
             if prof.names.get(vec.top_name, 0.0) <= 1e-9 and prof_top not in vec.names:
                 score *= s.conflict_penalty
-        if vec.date and prof.first and prof.last:
-            gap = _days_outside(vec.date, prof.first, prof.last)
-            if vec.last:
-                gap = min(gap, _days_outside(vec.last, prof.first, prof.last),
-                          _days_outside(prof.first, vec.date, vec.last))
-            if gap > s.time_window_days:
-                # Reports of one happening cluster in time; a month later it is news of its own.
-                score *= math.exp(-(gap - s.time_window_days) / s.time_decay_days)
         plang = prof.lang
         if vec.lang and plang and vec.lang != plang:
             # Across languages few words are shared; names and numbers carry the evidence,
@@ -668,14 +669,21 @@ class EventIndex:
             if w:
                 cross = (s.name_weight * parts.get("names", 0) + s.number_weight * parts.get("nums", 0)) / w
                 score = max(score, cross * s.threshold / s.cross_lingual_threshold)
+        if vec.date and prof.first and prof.last:
+            gap = _gap(vec, prof)
+            if gap > s.time_window_days:
+                # Reports of one happening cluster in time; a month later it is news of its own.
+                score *= math.exp(-(gap - s.time_window_days) / s.time_decay_days)
         return score
 
     def _too_far(self, vec: _DocVec, prof: EventProfile) -> bool:
-        """Dates so far apart that the time decay leaves nothing (< 1 %): skip the comparison."""
+        """Dates so far apart that the time decay alone keeps the similarity (at most 1) under
+        the lowest threshold used (`reopen_factor * threshold`): skip the comparison."""
         s = self.settings
         if not (vec.date and prof.first and prof.last):
             return False
-        return _days_outside(vec.date, prof.first, prof.last) > s.time_window_days + 4.6 * s.time_decay_days
+        floor = min(s.reopen_factor * s.threshold, s.merge_threshold)
+        return _gap(vec, prof) > s.time_window_days - s.time_decay_days * math.log(floor)
 
     def _candidates(self, keys: list[str], exclude: str | None = None) -> list[str]:
         hits: Counter[str] = Counter()
@@ -954,8 +962,7 @@ class EventIndex:
         if not got:
             return None
         if near is not None and near.date and got.get("first") and got.get("last"):
-            s = self.settings
-            if _days_outside(near.date, got["first"], got["last"]) > s.time_window_days + 4.6 * s.time_decay_days:
+            if self._too_far(near, EventProfile(id=eid, founder="", born=0, first=got["first"], last=got["last"])):
                 return None
         return EventProfile.from_dict(got)
 
@@ -1013,7 +1020,7 @@ class EventIndex:
             cands = self.state.resolve(self._candidates(prof.keys, exclude=prof.id))
             for cid in sorted(set(cands.values()) - {prof.id} - gone):
                 other = touched.get(cid) or self._load(cid)
-                if other is None or not other.members:
+                if other is None or not other.members or self._too_far(vec, other):
                     continue
                 touched.setdefault(cid, other)
                 score = self._similarity(vec, other, merge=True)
