@@ -34,7 +34,7 @@ from .fetch import Fetcher, Response
 from .model import Document
 from .pipeline import IngestReport, Pipeline, ingest_items
 from .settings import Settings, load_settings
-from .stages.ingest import Rejected, _iter_feed, _raw_document, sanitize_id
+from .stages.ingest import Rejected, iter_feed, raw_document, sanitize_id
 from .stores.base import Store
 
 STATE_NS = "watch"
@@ -126,7 +126,7 @@ def _items(url: str, response: Response, fetched_at: str, known_rejects: set[str
     """The raw documents a fetched source holds: feed entries, or the page itself."""
     if _is_feed(response):
         items: list[Document | Rejected] = []
-        for item in _iter_feed(response.content, url):
+        for item in iter_feed(response.content, url):
             if isinstance(item, Rejected):
                 if f"{item.doc_id}:{item.reason}" not in known_rejects:
                     items.append(item)
@@ -136,7 +136,7 @@ def _items(url: str, response: Response, fetched_at: str, known_rejects: set[str
         return "feed", items
     content_type = response.content_type.split(";", 1)[0].strip().lower()
     fmt = "text" if content_type == "text/plain" else "html"
-    doc = _raw_document(sanitize_id(url), response.content, url, fmt)
+    doc = raw_document(sanitize_id(url), response.content, url, fmt)
     doc.url, doc.fetched_at = response.url, fetched_at
     return "page", [doc]
 

@@ -170,17 +170,17 @@ def iter_inputs(paths: Iterable[str | os.PathLike], *, max_bytes: int = 10_000_0
         elif fmt == "json":
             yield from _iter_json(raw, origin)
         elif fmt == "feed":
-            yield from _iter_feed(raw, origin)
+            yield from iter_feed(raw, origin)
         elif fmt == "urls" or (fmt == "text" and _is_url_list(raw)):
             yield from _iter_urls(raw, origin)
         elif fmt in ("text", "html"):
-            yield _raw_document(doc_id_from_path(item), raw, origin, fmt)
+            yield raw_document(doc_id_from_path(item), raw, origin, fmt)
         else:
             yield Rejected(origin, "unsupported file type (expected .txt, .md, .html, .jsonl, .rss/.atom/.xml feed)",
                            doc_id_from_path(item), raw)
 
 
-def _raw_document(doc_id: str, raw: bytes, origin: str, fmt: str, **fields: Any) -> Document:
+def raw_document(doc_id: str, raw: bytes, origin: str, fmt: str, **fields: Any) -> Document:
     doc = Document(id=doc_id, raw=raw, raw_sha256=hashlib.sha256(raw).hexdigest(), origin=origin, format=fmt)
     for key, value in fields.items():
         setattr(doc, key, value)
@@ -236,7 +236,7 @@ def _iter_jsonl_lines(fh, origin: str, max_bytes: int) -> Iterator[Document | Re
             continue
         if not line.strip():
             continue
-        yield _record_document(line.strip(), where, f"{stem}-{number}")
+        yield record_document(line.strip(), where, f"{stem}-{number}")
 
 
 def _iter_json(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
@@ -252,10 +252,10 @@ def _iter_json(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
     stem = doc_id_from_path(origin)
     for number, record in enumerate(records, start=1):
         line = json.dumps(record, ensure_ascii=False, sort_keys=True).encode()
-        yield _record_document(line, f"{origin}[{number}]", f"{stem}-{number}")
+        yield record_document(line, f"{origin}[{number}]", f"{stem}-{number}")
 
 
-def _record_document(line: bytes, where: str, fallback_id: str) -> Document | Rejected:
+def record_document(line: bytes, where: str, fallback_id: str) -> Document | Rejected:
     """One JSON article record; `raw` is the record's own bytes, so re-ingest is a no-op."""
     try:
         record = json.loads(line.decode("utf-8-sig"))
@@ -279,12 +279,12 @@ def _record_document(line: bytes, where: str, fallback_id: str) -> Document | Re
         fields[key] = str(value)
     if not fields.get("text", "").strip() and not fields.get("html", "").strip():
         return Rejected(where, "record has neither 'text' nor 'html'", doc_id, line)
-    doc = _raw_document(doc_id, line, where, "jsonl")
+    doc = raw_document(doc_id, line, where, "jsonl")
     doc.extra["record"] = fields
     return doc
 
 
-def _iter_feed(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
+def iter_feed(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
     import feedparser
 
     parsed = feedparser.parse(raw)
@@ -312,7 +312,7 @@ def _iter_feed(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
             yield Rejected(where, "feed entry has no content", sanitize_id(key))
             continue
         line = json.dumps(fields, ensure_ascii=False, sort_keys=True).encode()
-        doc = _raw_document(sanitize_id(key), line, where, "feed")
+        doc = raw_document(sanitize_id(key), line, where, "feed")
         doc.extra["record"] = fields
         yield doc
 
