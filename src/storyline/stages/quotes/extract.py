@@ -1,0 +1,280 @@
+"""Per-document quote extraction: find attributions, then resolve speakers.
+
+Two finders share one output shape (`_Attribution`: content pieces, cue,
+source, all character spans):
+
+- English uses the trained attribution tagger (`tagger.py`) when its model is
+  installed: it finds direct quotes, partial quotes with their lead-in, and
+  indirect speech the way PolNeAR annotates them.
+- Every language (and English without the model) has the rules in `rules.py`:
+  quote marks next to a cue verb, `Source cue (that|que) …` and
+  `…, Source cue.`, including quotes without marks in translated text.
+
+`_finish` then snaps content to quotation marks, picks the speaker mention
+at the cue and resolves it with `SpeakerResolver`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from storyline.model import EntityMention, QuoteMention
+from storyline.text import sentence_spans
+
+from . import rules, tagger
+from .marks import Segment, find_segments
+from .speakers import ALL_PRONOUNS, SpeakerResolver
+from .tokens import Token, paragraphs, tokenize
+
+Span = tuple[int, int]
+
+_DOUBLE = re.compile(r"[\"“”«»„]|''")
+_SINGLE_PAIR = re.compile(r"‘[^‘’]*’(?!\w)", re.S)
+_TRIM = " \t\n,;:-—–"
+_SPEAKER_LABELS = ("PERSON", "PER", "ORG", "NORP", "GPE")
+
+
+@dataclass
+class _Attribution:
+    content: list[Span]
+    cue: Span | None = None
+    source: Span | None = None
+    direct: bool | None = None  # None: decide from the quotation marks
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def hull(self) -> Span:
+        return min(s for s, _ in self.content), max(e for _, e in self.content)
+
+
+def has_marks(text: str) -> bool:
+    return bool(_DOUBLE.search(text) or _SINGLE_PAIR.search(text))
+
+
+# --- the tagger path -----------------------------------------------------------
+
+
+def _spans(labels: list[str], begin: int) -> list[tuple[str, int, int]]:
+    """(role, first token, last token + 1) runs of one BIO label sequence."""
+    out: list[tuple[str, int, int]] = []
+    role, start = None, 0
+    for i, lab in enumerate(labels + ["O"]):
+        kind = lab[2:] if lab != "O" else None
+        if role is not None and (kind != role or lab.startswith("B-")):
+            out.append((role, begin + start, begin + i))
+            role = None
+        if kind is not None and role is None:
+            role, start = kind, i
+    return out
+
+
+def _gap(a: tuple[str, int, int], b: tuple[str, int, int]) -> int:
+    return max(a[1] - b[2], b[1] - a[2], 0)
+
+
+def tagger_attributions(
+    text: str, tokens: list[Token], segments: list[Segment], entities: list[EntityMention]
+) -> list[_Attribution]:
+    """Attributions of one English document from the CRF tagger."""
+    quoted = tagger.quote_states(tokens, segments)
+    ner = tagger.ner_labels(tokens, entities)
+    lex = tagger.lexicon()
+    out: list[_Attribution] = []
+    for begin, end in paragraphs(tokens):
+        feats = tagger.token_features(tokens, begin, end, quoted, ner, lex)
+        spans = _spans(tagger.tag(feats), begin)
+        cues = [s for s in spans if s[0] == "CUE"]
+        sources = [s for s in spans if s[0] == "SRC"]
+        groups: dict[int, list[tuple[str, int, int]]] = {}
+        orphans = []
+        for sp in spans:
+            if sp[0] != "CNT":
+                continue
+            if not cues:
+                orphans.append(sp)
+                continue
+            ci = min(range(len(cues)), key=lambda i: (_gap(sp, cues[i]), i))
+            groups.setdefault(ci, []).append(sp)
+        taken: set[int] = set()
+        for ci, pieces in sorted(groups.items()):
+            cue = cues[ci]
+            src = None
+            if sources:
+                si = min(range(len(sources)), key=lambda i: (_gap(cues[ci], sources[i]), i))
+                if _gap(cue, sources[si]) <= 12 and si not in taken:
+                    taken.add(si)
+                    src = sources[si]
+            out.append(
+                _Attribution(
+                    content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in pieces],
+                    cue=(tokens[cue[1]].start, tokens[cue[2] - 1].end),
+                    source=(tokens[src[1]].start, tokens[src[2] - 1].end) if src else None,
+                )
+            )
+        for _, b, e in orphans:
+            out.append(_Attribution(content=[(tokens[b].start, tokens[e - 1].end)]))
+    return out
+
+
+# --- shared finishing ----------------------------------------------------------
+
+
+def _snap(hull: Span, segments: list[Segment]) -> Span:
+    """Grow a content span to whole quoted segments it mostly covers."""
+    s, e = hull
+    for g in segments:
+        if g.end <= s or g.start >= e or (g.start >= s and g.end <= e):
+            continue
+        overlap = min(e, g.end) - max(s, g.start)
+        if overlap * 2 >= g.end - g.start or g.start >= s:
+            s, e = min(s, g.start), max(e, g.end)
+    return s, e
+
+
+def _trim(text: str, span: Span) -> Span:
+    s, e = span
+    while s < e and text[s] in _TRIM:
+        s += 1
+    while e > s and text[e - 1] in " \t\n,;:":
+        e -= 1
+    return s, e
+
+
+def _speaker_mention(
+    text: str, att: _Attribution, entities: list[EntityMention], tokens: list[Token]
+) -> Span | None:
+    """The name, role or pronoun at the cue."""
+    if att.source is not None:
+        s, e = att.source
+        inside = [x for x in entities if x.start >= s and x.end <= e and x.label in _SPEAKER_LABELS]
+        persons = [x for x in inside if x.label in ("PERSON", "PER")]
+        if persons or inside:
+            best = (persons or inside)[0]
+            return best.start, best.end
+        src = text[s:e]
+        # "the foreign minister, who ...": keep the noun phrase before the comma.
+        cut = re.search(r"[,(;—–]", src)
+        if cut and cut.start() > 0:
+            e = s + cut.start()
+        s, e = _trim(text, (s, e))
+        return (s, e) if e > s else None
+    if att.cue is None:
+        return None
+    return _speaker_near_cue(text, att, entities, tokens)
+
+
+def _speaker_near_cue(
+    text: str, att: _Attribution, entities: list[EntityMention], tokens: list[Token]
+) -> Span | None:
+    """No source was found: take the pronoun or name the cue leans on.
+
+    Order: right before the cue (`," he said`), right after it (`," said
+    Clinton`), then the first person or pronoun of the cue's sentence (the
+    subject of `X rejected …, arguing that …`). Content tokens never count.
+    """
+    cs, ce = att.cue
+    hs, he = att.hull
+    idx = [i for i, t in enumerate(tokens) if cs <= t.start < ce]
+    if not idx:
+        return None
+    first, last = idx[0], idx[-1]
+    sent = tokens[first].sent
+
+    def candidate(i: int) -> Span | None:
+        t = tokens[i]
+        if hs <= t.start < he or t.sent != sent:
+            return None
+        if t.text.lower() in ALL_PRONOUNS and t.text.lower() not in {"it", "i", "we"}:
+            return t.start, t.end
+        for x in entities:
+            if x.start <= t.start < x.end and x.label in ("PERSON", "PER", "ORG"):
+                return x.start, x.end
+        return None
+
+    for i in range(first - 1, max(-1, first - 4), -1):
+        if (found := candidate(i)) is not None:
+            return found
+    for i in range(last + 1, min(len(tokens), last + 4)):
+        if (found := candidate(i)) is not None:
+            return found
+    i = first - 1
+    while i >= 0 and tokens[i].sent == sent:
+        i -= 1
+    for j in range(i + 1, first):
+        if (found := candidate(j)) is not None:
+            return found
+    return None
+
+
+def finish(
+    text: str,
+    atts: list[_Attribution],
+    segments: list[Segment],
+    entities: list[EntityMention],
+    tokens: list[Token],
+    language: str,
+) -> list[QuoteMention]:
+    """Turn attributions into QuoteMentions with resolved speakers."""
+    sentences = sentence_spans(text, language)
+    resolver = SpeakerResolver(text, entities, sentences, language)
+    atts = sorted(atts, key=lambda a: a.hull)
+    out: list[QuoteMention] = []
+    previous: tuple[int, str] | None = None
+    last_para_end = -1
+    for att in atts:
+        start, end = _trim(text, _snap(att.hull, segments))
+        if end <= start:
+            continue
+        content = text[start:end]
+        direct = att.direct if att.direct is not None else has_marks(content)
+        sp = _speaker_mention(text, att, entities, tokens)
+        speaker = None
+        if sp is not None:
+            mention = text[sp[0] : sp[1]]
+            speaker = resolver.resolve(mention, sp[0], previous)
+        elif direct and previous is not None and att.cue is None:
+            # A quote paragraph that continues the quote before it.
+            if text.rfind("\n", previous[0], start) >= 0 and start - last_para_end < 4:
+                speaker = previous[1]
+        if speaker:
+            previous = (start, speaker)
+        last_para_end = text.find("\n", end)
+        if last_para_end < 0:
+            last_para_end = len(text)
+        out.append(
+            QuoteMention(
+                start=start,
+                end=end,
+                text=content,
+                speaker=speaker,
+                speaker_start=sp[0] if sp else None,
+                speaker_end=sp[1] if sp else None,
+                cue_start=att.cue[0] if att.cue else None,
+                cue_end=att.cue[1] if att.cue else None,
+                direct=direct,
+            )
+        )
+    return _dedupe(out)
+
+
+def _dedupe(mentions: list[QuoteMention]) -> list[QuoteMention]:
+    """Drop mentions nested in an earlier one (snapping can make them meet)."""
+    out: list[QuoteMention] = []
+    for m in mentions:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+def extract(text: str, entities: list[EntityMention], language: str = "en") -> list[QuoteMention]:
+    """See `storyline.stages.quotes.extract_quotes`."""
+    language = (language or "en").split("-")[0].lower()
+    tokens = tokenize(text, language)
+    segments = find_segments(text)
+    if language == "en" and tagger.available():
+        atts = tagger_attributions(text, tokens, segments, entities)
+    else:
+        atts = rules.attributions(text, tokens, segments, entities, language)
+    return finish(text, atts, segments, entities, tokens, language)
