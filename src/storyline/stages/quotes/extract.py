@@ -17,35 +17,21 @@ at the cue and resolves it with `SpeakerResolver`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from storyline.model import EntityMention, QuoteMention
 from storyline.text import sentence_spans
 
 from . import rules, tagger
+from .base import Attribution as _Attribution
+from .base import Span
 from .marks import Segment, find_segments
 from .speakers import ALL_PRONOUNS, SpeakerResolver
 from .tokens import Token, paragraphs, tokenize
-
-Span = tuple[int, int]
 
 _DOUBLE = re.compile(r"[\"“”«»„]|''")
 _SINGLE_PAIR = re.compile(r"‘[^‘’]*’(?!\w)", re.S)
 _TRIM = " \t\n,;:-—–"
 _SPEAKER_LABELS = ("PERSON", "PER", "ORG", "NORP", "GPE")
-
-
-@dataclass
-class _Attribution:
-    content: list[Span]
-    cue: Span | None = None
-    source: Span | None = None
-    direct: bool | None = None  # None: decide from the quotation marks
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def hull(self) -> Span:
-        return min(s for s, _ in self.content), max(e for _, e in self.content)
 
 
 def has_marks(text: str) -> bool:
@@ -81,6 +67,7 @@ def tagger_attributions(
     ner = tagger.ner_labels(tokens, entities)
     lex = tagger.lexicon()
     out: list[_Attribution] = []
+    pending: tuple[Span, Span | None] | None = None  # `X continued:` ending a paragraph
     for begin, end in paragraphs(tokens):
         feats = tagger.token_features(tokens, begin, end, quoted, ner, lex)
         spans = _spans(tagger.tag(feats), begin)
@@ -97,23 +84,42 @@ def tagger_attributions(
             ci = min(range(len(cues)), key=lambda i: (_gap(sp, cues[i]), i))
             groups.setdefault(ci, []).append(sp)
         taken: set[int] = set()
+
+        def source_of(cue: tuple[str, int, int]) -> Span | None:
+            if not sources:
+                return None
+            si = min(range(len(sources)), key=lambda i: (_gap(cue, sources[i]), i))
+            if _gap(cue, sources[si]) > 12 or si in taken:
+                return None
+            taken.add(si)
+            return tokens[sources[si][1]].start, tokens[sources[si][2] - 1].end
+
         for ci, pieces in sorted(groups.items()):
             cue = cues[ci]
-            src = None
-            if sources:
-                si = min(range(len(sources)), key=lambda i: (_gap(cues[ci], sources[i]), i))
-                if _gap(cue, sources[si]) <= 12 and si not in taken:
-                    taken.add(si)
-                    src = sources[si]
             out.append(
                 _Attribution(
                     content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in pieces],
                     cue=(tokens[cue[1]].start, tokens[cue[2] - 1].end),
-                    source=(tokens[src[1]].start, tokens[src[2] - 1].end) if src else None,
+                    source=source_of(cue),
                 )
             )
-        for _, b, e in orphans:
-            out.append(_Attribution(content=[(tokens[b].start, tokens[e - 1].end)]))
+        if orphans and pending is not None:
+            # The cue ended the previous paragraph with a colon.
+            out.append(
+                _Attribution(
+                    content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in orphans],
+                    cue=pending[0],
+                    source=pending[1],
+                )
+            )
+        else:
+            for _, b, e in orphans:
+                out.append(_Attribution(content=[(tokens[b].start, tokens[e - 1].end)]))
+        pending = None
+        unused = [c for i, c in enumerate(cues) if i not in groups]
+        if unused and tokens[end - 1].text == ":" and end - unused[-1][2] <= 4:
+            cue = unused[-1]
+            pending = ((tokens[cue[1]].start, tokens[cue[2] - 1].end), source_of(cue))
     return out
 
 
@@ -233,10 +239,10 @@ def finish(
         if sp is not None:
             mention = text[sp[0] : sp[1]]
             speaker = resolver.resolve(mention, sp[0], previous)
-        elif direct and previous is not None and att.cue is None:
-            # A quote paragraph that continues the quote before it.
-            if text.rfind("\n", previous[0], start) >= 0 and start - last_para_end < 4:
-                speaker = previous[1]
+        elif direct and att.cue is None and out and out[-1].direct and 0 <= start - last_para_end < 4:
+            # A quote paragraph that goes on from the quote before it: same speaker.
+            sp = (out[-1].speaker_start, out[-1].speaker_end) if out[-1].speaker_start is not None else None
+            speaker = out[-1].speaker
         if speaker:
             previous = (start, speaker)
         last_para_end = text.find("\n", end)
@@ -273,8 +279,39 @@ def extract(text: str, entities: list[EntityMention], language: str = "en") -> l
     language = (language or "en").split("-")[0].lower()
     tokens = tokenize(text, language)
     segments = find_segments(text)
+    ruled = rules.attributions(text, tokens, segments, entities, language)
     if language == "en" and tagger.available():
-        atts = tagger_attributions(text, tokens, segments, entities)
+        atts = combine(tagger_attributions(text, tokens, segments, entities), ruled)
     else:
-        atts = rules.attributions(text, tokens, segments, entities, language)
+        atts = ruled
     return finish(text, atts, segments, entities, tokens, language)
+
+
+def combine(tagged: list[_Attribution], ruled: list[_Attribution]) -> list[_Attribution]:
+    """Tagger spans, with the rules' source where the tagger found none.
+
+    Rules win only where the tagger is silent: on PolNeAR train (held out)
+    taking the rules' source over a tagged one lowered speaker accuracy
+    (0.83 vs 0.88). Quotes without marks (`We simply ask them …, Pompeo
+    said`) come from the rules alone: the tagger never saw them and reads
+    `We ask` as a cue inside the quote.
+    """
+    out = list(tagged)
+    for r in ruled:
+        if r.direct and r.cue is not None:  # set only for quotes without marks
+            rs, re_ = r.hull
+            nested = [t for t in out if min(re_, t.hull[1]) > max(rs, t.hull[0])]
+            if all(rs <= t.hull[0] and t.hull[1] <= re_ for t in nested):
+                out = [t for t in out if t not in nested] + [r]
+    for t in out:
+        if t.source is not None:
+            continue
+        ts, te = t.hull
+        for r in ruled:
+            rs, re_ = r.hull
+            ov = min(te, re_) - max(ts, rs)
+            if r.source is not None and 2 * ov >= min(te - ts, re_ - rs) > 0:
+                t.source, t.cue = r.source, r.cue
+                break
+    return out
+

@@ -61,6 +61,31 @@ class Person:
     gender: str | None = None
 
 
+# "President Kassym-Jomart Tokayev", "Sen. Bernie Sanders", "M. Macron": names NER
+# can miss, found by the title in front of them.
+_TITLED = re.compile(
+    r"\b(?:President|Prime Minister|Minister|Secretary(?: of State)?|Senator|Sen\.|Gov\.|"
+    r"Governor|Rep\.|Mr\.|Mrs\.|Ms\.|Dr\.|Gen\.|Chancellor|King|Queen|Pope|Président|"
+    r"Ministre|M\.|Mme|Presidente|Ministro|Ministra|Canciller|Sr\.|Sra\.)\s+"
+    r"((?:[A-Z][\w’'\-]+\s?){1,3})"
+)
+
+
+def _titled_names(text: str, known: list[EntityMention]) -> list[EntityMention]:
+    """PERSON mentions led by a title that NER did not tag."""
+    out = []
+    for m in _TITLED.finditer(text):
+        name = m.group(1).rstrip()
+        start = m.start(1)
+        end = start + len(name)
+        if any(e.start < end and start < e.end for e in known):
+            continue
+        if name.split()[0] in {"The", "Of", "Le", "La", "El"}:
+            continue
+        out.append(EntityMention(start, end, name, "PERSON"))
+    return out
+
+
 def _words(text: str) -> list[str]:
     return [fold(w) for w in _WORD.findall(text)]
 
@@ -93,6 +118,7 @@ class SpeakerResolver:
         self.persons: dict[str, Person] = {}
         self.mentions: list[tuple[int, int, str]] = []  # (start, end, canonical) of PERSONs
         people = [e for e in entities if e.label in ("PERSON", "PER")]
+        people += _titled_names(text, people)
         # Longest form first, so "Pompeo" finds "Mike Pompeo".
         for ent in sorted(people, key=lambda e: -len(e.text)):
             name = _clean_name(ent.text)
