@@ -243,7 +243,7 @@ def finish(
             # A quote paragraph that goes on from the quote before it: same speaker.
             sp = (out[-1].speaker_start, out[-1].speaker_end) if out[-1].speaker_start is not None else None
             speaker = out[-1].speaker
-        if speaker:
+        if speaker and direct:
             previous = (start, speaker)
         last_para_end = text.find("\n", end)
         if last_para_end < 0:
@@ -303,6 +303,12 @@ def combine(tagged: list[_Attribution], ruled: list[_Attribution]) -> list[_Attr
             nested = [t for t in out if min(re_, t.hull[1]) > max(rs, t.hull[0])]
             if all(rs <= t.hull[0] and t.hull[1] <= re_ for t in nested):
                 out = [t for t in out if t not in nested] + [r]
+    for r in ruled:
+        # Styles PolNeAR's English never uses; adding the others cost precision there.
+        if r.extra.get("mark") in ("‘", "«", "„", "‹") and r.source is not None:
+            rs, re_ = r.hull
+            if not any(min(re_, t.hull[1]) > max(rs, t.hull[0]) for t in out):
+                out.append(r)  # a quote with its cue that the tagger missed
     for t in out:
         if t.source is not None:
             continue

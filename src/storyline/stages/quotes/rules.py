@@ -302,7 +302,9 @@ def _quote_attributions(doc: _Doc, segments: list[Segment]) -> list[_Attribution
             current.content.append((g.start, g.end))
             current.extra["open"] = False
             continue
-        current = _Attribution([(g.start, g.end)], cue=cue, source=src, extra={"para": para})
+        current = _Attribution(
+            [(g.start, g.end)], cue=cue, source=src, extra={"para": para, "mark": doc.text[g.start]}
+        )
         current.extra["open"] = after is not None and _followed_by_quote(doc, after[2])
         out.append(current)
     return out
