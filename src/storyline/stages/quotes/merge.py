@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 from storyline.model import Quote, QuoteMention
 from storyline.text import fold
 
+from .glossary import GLOSSARY
 from .speakers import ALL_PRONOUNS
 
 _WORD = re.compile(r"\w+")
@@ -46,7 +47,7 @@ _STOP = set(
 # Same-statement thresholds (share of the shorter sentence's words).
 SAME = 0.6
 PARAPHRASE = 0.45
-CROSS_LINGUAL = 0.5
+CROSS_LINGUAL = 0.4
 MIN_SHARED = 4
 
 
@@ -56,6 +57,9 @@ def _stem(word: str) -> str:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+_GLOSSARY = {_stem(k): _stem(v) for k, v in GLOSSARY.items()}
 
 
 def _words(text: str) -> list[str]:
@@ -84,13 +88,14 @@ def _overlap(a: set[str], b: set[str], idf: dict[str, float]) -> tuple[float, in
 
 
 def _soft_overlap(a: set[str], b: set[str]) -> tuple[float, int]:
-    """Cognate overlap for translations: numbers exact, other words fuzzy."""
+    """Overlap for translations: glossary words, numbers exact, cognates fuzzy."""
     small, big = (a, b) if len(a) <= len(b) else (b, a)
     if not small:
         return 0.0, 0
+    big = big | {_GLOSSARY[w] for w in big if w in _GLOSSARY}
     hits = 0
     for w in small:
-        if w in big or (
+        if w in big or _GLOSSARY.get(w) in big or (
             not w.isdigit()
             and len(w) >= 4
             and any(fuzz.ratio(w, v) >= 75 for v in big if not v.isdigit() and len(v) >= 4)
