@@ -32,6 +32,16 @@ _DOUBLE = re.compile(r"[\"“”«»„]|''")
 _SINGLE_PAIR = re.compile(r"‘[^‘’]*’(?!\w)", re.S)
 _TRIM = " \t\n,;:-—–"
 _SPEAKER_LABELS = ("PERSON", "PER", "ORG", "NORP", "GPE")
+_AUX_ADV = {
+    "has", "have", "had", "also", "then", "later", "again", "is", "was", "were", "are",
+    "will", "would", "reportedly", "repeatedly", "publicly", "once", "previously", "recently",
+    "just", "simply", "quickly", "further", "still", "often", "did", "does", "do", "not",
+}  # fmt: skip
+# Sentence openers that are not a subject.
+_OPENERS = {
+    "the", "a", "an", "in", "on", "at", "but", "and", "as", "when", "after", "before",
+    "if", "while", "for", "with", "this", "that", "it", "there", "so", "yet", "since",
+}  # fmt: skip
 
 
 def has_marks(text: str) -> bool:
@@ -120,6 +130,7 @@ def tagger_attributions(
         if unused and tokens[end - 1].text == ":" and end - unused[-1][2] <= 4:
             cue = unused[-1]
             pending = ((tokens[cue[1]].start, tokens[cue[2] - 1].end), source_of(cue))
+            unused = unused[:-1]
     return out
 
 
@@ -155,9 +166,12 @@ def _speaker_mention(
         s, e = att.source
         inside = [x for x in entities if x.start >= s and x.end <= e and x.label in _SPEAKER_LABELS]
         persons = [x for x in inside if x.label in ("PERSON", "PER")]
-        if persons or inside:
-            best = (persons or inside)[0]
-            return best.start, best.end
+        if persons:
+            return persons[0].start, persons[0].end
+        # An organisation that is the whole source ("CNN said"), not a modifier
+        # ("the New York businessman").
+        if inside and (inside[0].end - inside[0].start) * 5 >= (e - s) * 3:
+            return inside[0].start, inside[0].end
         src = text[s:e]
         # "the foreign minister, who ...": keep the noun phrase before the comma.
         cut = re.search(r"[,(;—–]", src)
@@ -198,18 +212,39 @@ def _speaker_near_cue(
                 return x.start, x.end
         return None
 
-    for i in range(first - 1, max(-1, first - 4), -1):
-        if (found := candidate(i)) is not None:
-            return found
-    for i in range(last + 1, min(len(tokens), last + 4)):
-        if (found := candidate(i)) is not None:
-            return found
+    # `he said`, `Clinton has also said`: the word right before the cue, past
+    # auxiliaries and adverbs; never across a comma (`…temperament, saying`).
+    i = first - 1
+    while i >= 0 and tokens[i].text.lower() in _AUX_ADV:
+        i -= 1
+    if i >= 0 and (found := candidate(i)) is not None:
+        return found
+    # `," said Clinton`: after the cue only when a quote or comma leads into it;
+    # otherwise the word after the cue is its object (`telling CNN that …`).
+    if first > 0 and tokens[first - 1].text in {",", '"', "”", "''", "»", "’"}:
+        for i in range(last + 1, min(len(tokens), last + 4)):
+            if (found := candidate(i)) is not None:
+                return found
     i = first - 1
     while i >= 0 and tokens[i].sent == sent:
         i -= 1
+    # "In an interview with CNN, Trump continued …": skip a fronted phrase.
+    if i + 1 < first and tokens[i + 1].text.lower() in _OPENERS:
+        comma = next((j for j in range(i + 1, first) if tokens[j].text == ","), None)
+        if comma is not None:
+            i = comma
     for j in range(i + 1, first):
         if (found := candidate(j)) is not None:
             return found
+    # No name or pronoun: the capitalised phrase opening the sentence is most
+    # likely the subject ("Mexican President …" that NER missed).
+    j = i + 1
+    if j < first and tokens[j].text[:1].isupper() and tokens[j].text.lower() not in _OPENERS:
+        k = j
+        while k + 1 < first and tokens[k + 1].text[:1].isupper():
+            k += 1
+        if not hs <= tokens[j].start < he:
+            return tokens[j].start, tokens[k].end
     return None
 
 
@@ -239,8 +274,9 @@ def finish(
         if sp is not None:
             mention = text[sp[0] : sp[1]]
             speaker = resolver.resolve(mention, sp[0], previous)
-        elif direct and att.cue is None and out and out[-1].direct and 0 <= start - last_para_end < 4:
-            # A quote paragraph that goes on from the quote before it: same speaker.
+        elif direct and att.cue is None and out and 0 <= start - last_para_end < 4:
+            # A quote paragraph after a paragraph that ends on a reported statement
+            # (direct or not): the text links it to the same speaker.
             sp = (out[-1].speaker_start, out[-1].speaker_end) if out[-1].speaker_start is not None else None
             speaker = out[-1].speaker
         if speaker and direct:

@@ -21,6 +21,7 @@ import re
 
 from storyline.model import EntityMention
 
+from . import tagger
 from .base import Attribution as _Attribution
 from .base import Span
 from .marks import Segment
@@ -73,6 +74,8 @@ _SPEECH = {
     "dijo", "afirmó", "declaró", "aseguró", "añadió", "agregó", "explicó", "señaló",
     "sostuvo", "advirtió", "subrayó", "manifestó", "indicó", "expresó",
 }  # fmt: skip
+# A learned cue word must be a cue this often (share of its uses in PolNeAR train).
+LEARNED_CUE = 0.6
 _AUX = {
     "has", "have", "had", "also", "then", "later", "again", "a", "ont", "avait", "aussi",
     "encore", "ha", "han", "había", "también", "will", "would", "va",
@@ -111,6 +114,8 @@ class _Doc:
         self.lang = lang
         self.lower = [t.text.lower() for t in tokens]
         self.starts = [t.start for t in tokens]
+        # English also trusts the cue words PolNeAR train taught the tagger.
+        self.learned = tagger.lexicon() if lang == "en" else {}
         self.ent_at: dict[int, EntityMention] = {}
         for ent in entities:
             i = bisect.bisect_left(self.starts, ent.start)
@@ -126,7 +131,9 @@ class _Doc:
         if not 0 <= i < len(self.tokens):
             return False
         w = self.lower[i]
-        return w in CUE_WORDS[self.lang] or bool(_INVERTED.match(w) and self._inverted_verb(w))
+        if w in CUE_WORDS[self.lang] or self.learned.get(w, 0.0) >= LEARNED_CUE:
+            return True
+        return bool(_INVERTED.match(w) and self._inverted_verb(w))
 
     def _inverted_verb(self, w: str) -> bool:
         m = _INVERTED.match(w)

@@ -101,20 +101,30 @@ def token_features(
         right[i] = None if last is None else last - i
         if strong[i]:
             last = i
+    qs = [str(q) for q in quoted[begin:end]]
+    buckets = [_bucket(p) for p in prior]
+    nr = ner[begin:end]
+    # Neighbour features as precomputed strings: this loop is the stage's hot spot.
+    nb = {
+        off: (
+            ["w%d=%s" % (off, w) for w in words],
+            ["q%d=%s" % (off, q) for q in qs],
+            ["cue%d=%s" % (off, b) for b in buckets],
+            ["ner%d=%s" % (off, x) for x in nr],
+        )
+        for off in (-2, -1, 1, 2)
+    }
     feats = []
     for i in range(n):
         w = words[i]
-        k = begin + i
-        tok = tokens[k]
-        q = quoted[k]
         f = [
             "b",
             "w=" + w,
             "s3=" + w[-3:],
-            "sh=" + _shape(tok.text),
-            "cue=" + _bucket(prior[i]),
-            "q=" + str(q),
-            "ner=" + ner[k],
+            "sh=" + _shape(tokens[begin + i].text),
+            "cue=" + buckets[i],
+            "q=" + qs[i],
+            "ner=" + nr[i],
             "cL=" + _dist(left[i]),
             "cR=" + _dist(right[i]),
         ]
@@ -129,17 +139,18 @@ def token_features(
         for off in (-2, -1, 1, 2):
             j = i + off
             if 0 <= j < n:
-                f.append(f"w{off}={words[j]}")
-                f.append(f"q{off}={quoted[begin + j]}")
-                f.append(f"cue{off}={_bucket(prior[j])}")
+                ws, qf, cf, nf = nb[off]
+                f.append(ws[j])
+                f.append(qf[j])
+                f.append(cf[j])
                 if off in (-1, 1):
-                    f.append(f"ner{off}={ner[begin + j]}")
+                    f.append(nf[j])
             else:
-                f.append(f"w{off}=#")
+                f.append("w%d=#" % off)
         if i + 1 < n:
-            f.append(f"w|w1={w}|{words[i + 1]}")
+            f.append("w|w1=" + w + "|" + words[i + 1])
         if i > 0:
-            f.append(f"w-1|w={words[i - 1]}|{w}")
+            f.append("w-1|w=" + words[i - 1] + "|" + w)
         feats.append(f)
     return feats
 
