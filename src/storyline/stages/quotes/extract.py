@@ -21,7 +21,7 @@ import re
 from storyline.model import EntityMention, QuoteMention
 from storyline.text import sentence_spans
 
-from . import rules, tagger
+from . import linker, rules, tagger
 from .base import Attribution as _Attribution
 from .base import Span
 from .marks import Segment, find_segments
@@ -104,6 +104,7 @@ def tagger_attributions(
             taken.add(si)
             return tokens[sources[si][1]].start, tokens[sources[si][2] - 1].end
 
+        para_sources = [(tokens[b].start, tokens[e - 1].end) for _, b, e in sources]
         for ci, pieces in sorted(groups.items()):
             cue = cues[ci]
             out.append(
@@ -111,6 +112,7 @@ def tagger_attributions(
                     content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in pieces],
                     cue=(tokens[cue[1]].start, tokens[cue[2] - 1].end),
                     source=source_of(cue),
+                    extra={"sources": para_sources, "tagged_source": True},
                 )
             )
         if orphans and pending is not None:
@@ -124,7 +126,12 @@ def tagger_attributions(
             )
         else:
             for _, b, e in orphans:
-                out.append(_Attribution(content=[(tokens[b].start, tokens[e - 1].end)]))
+                out.append(
+                    _Attribution(
+                        content=[(tokens[b].start, tokens[e - 1].end)],
+                        extra={"sources": para_sources},
+                    )
+                )
         pending = None
         unused = [c for i, c in enumerate(cues) if i not in groups]
         if unused and tokens[end - 1].text == ":" and end - unused[-1][2] <= 4:
@@ -163,25 +170,29 @@ def _speaker_mention(
 ) -> Span | None:
     """The name, role or pronoun at the cue."""
     if att.source is not None:
-        s, e = att.source
-        inside = [x for x in entities if x.start >= s and x.end <= e and x.label in _SPEAKER_LABELS]
-        persons = [x for x in inside if x.label in ("PERSON", "PER")]
-        if persons:
-            return persons[0].start, persons[0].end
-        # An organisation that is the whole source ("CNN said"), not a modifier
-        # ("the New York businessman").
-        if inside and (inside[0].end - inside[0].start) * 5 >= (e - s) * 3:
-            return inside[0].start, inside[0].end
-        src = text[s:e]
-        # "the foreign minister, who ...": keep the noun phrase before the comma.
-        cut = re.search(r"[,(;—–]", src)
-        if cut and cut.start() > 0:
-            e = s + cut.start()
-        s, e = _trim(text, (s, e))
-        return (s, e) if e > s else None
+        return _reduce_source(text, att.source, entities)
     if att.cue is None:
         return None
     return _speaker_near_cue(text, att, entities, tokens)
+
+
+def _reduce_source(text: str, source: Span, entities: list[EntityMention]) -> Span | None:
+    """The mention inside a source phrase: its person, else its head phrase."""
+    s, e = source
+    inside = [x for x in entities if x.start >= s and x.end <= e and x.label in _SPEAKER_LABELS]
+    persons = [x for x in inside if x.label in ("PERSON", "PER")]
+    if persons:
+        return persons[0].start, persons[0].end
+    # An organisation that is the whole source ("CNN said"), not a modifier
+    # ("the New York businessman").
+    if inside and (inside[0].end - inside[0].start) * 5 >= (e - s) * 3:
+        return inside[0].start, inside[0].end
+    # "the foreign minister, who ...": keep the noun phrase before the comma.
+    cut = re.search(r"[,(;—–]", text[s:e])
+    if cut and cut.start() > 0:
+        e = s + cut.start()
+    s, e = _trim(text, (s, e))
+    return (s, e) if e > s else None
 
 
 def _speaker_near_cue(
@@ -255,10 +266,16 @@ def finish(
     entities: list[EntityMention],
     tokens: list[Token],
     language: str,
+    use_linker: bool = False,
 ) -> list[QuoteMention]:
-    """Turn attributions into QuoteMentions with resolved speakers."""
+    """Turn attributions into QuoteMentions with resolved speakers.
+
+    With `use_linker` (English with the tagger) the trained linker picks the
+    speaker mention among candidates; otherwise the source the finder gave.
+    """
     sentences = sentence_spans(text, language)
     resolver = SpeakerResolver(text, entities, sentences, language)
+    cands = linker.Candidates(text, tokens, entities) if use_linker and linker.weights() else None
     atts = sorted(atts, key=lambda a: a.hull)
     out: list[QuoteMention] = []
     previous: tuple[int, str] | None = None
@@ -269,7 +286,14 @@ def finish(
             continue
         content = text[start:end]
         direct = att.direct if att.direct is not None else has_marks(content)
-        sp = _speaker_mention(text, att, entities, tokens)
+        sp = None
+        if cands is not None and att.source is None and att.cue is not None:
+            chosen = linker.choose(cands.of(att))
+            if chosen is not None:
+                sourced = chosen == att.source or chosen in att.extra.get("sources", ())
+                sp = _reduce_source(text, chosen, entities) if sourced else chosen
+        if sp is None:
+            sp = _speaker_mention(text, att, entities, tokens)
         speaker = None
         if sp is not None:
             mention = text[sp[0] : sp[1]]
@@ -318,9 +342,8 @@ def extract(text: str, entities: list[EntityMention], language: str = "en") -> l
     ruled = rules.attributions(text, tokens, segments, entities, language)
     if language == "en" and tagger.available():
         atts = combine(tagger_attributions(text, tokens, segments, entities), ruled)
-    else:
-        atts = ruled
-    return finish(text, atts, segments, entities, tokens, language)
+        return finish(text, atts, segments, entities, tokens, language, use_linker=True)
+    return finish(text, ruled, segments, entities, tokens, language)
 
 
 def combine(tagged: list[_Attribution], ruled: list[_Attribution]) -> list[_Attribution]:
@@ -354,6 +377,7 @@ def combine(tagged: list[_Attribution], ruled: list[_Attribution]) -> list[_Attr
             ov = min(te, re_) - max(ts, rs)
             if r.source is not None and 2 * ov >= min(te - ts, re_ - rs) > 0:
                 t.source, t.cue = r.source, r.cue
+                t.extra["tagged_source"] = False
                 break
     return out
 
