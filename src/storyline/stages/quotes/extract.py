@@ -16,6 +16,7 @@ at the cue and resolves it with `SpeakerResolver`.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from storyline.model import EntityMention, QuoteMention
@@ -42,6 +43,28 @@ _OPENERS = {
     "the", "a", "an", "in", "on", "at", "but", "and", "as", "when", "after", "before",
     "if", "while", "for", "with", "this", "that", "it", "there", "so", "yet", "since",
 }  # fmt: skip
+
+
+class _Index:
+    """Sorted offsets of one document's tokens and entities, for quick lookups."""
+
+    def __init__(self, tokens: list[Token], entities: list[EntityMention]):
+        self.tokens = tokens
+        self.starts = [t.start for t in tokens]
+        self.entities = sorted(entities, key=lambda e: (e.start, -e.end))
+        self.ent_starts = [e.start for e in self.entities]
+
+    def entities_in(self, start: int, end: int) -> list[EntityMention]:
+        lo = bisect.bisect_left(self.ent_starts, start)
+        hi = bisect.bisect_left(self.ent_starts, end)
+        return [e for e in self.entities[lo:hi] if e.end <= end]
+
+    def entity_at(self, pos: int) -> EntityMention | None:
+        i = bisect.bisect_right(self.ent_starts, pos) - 1
+        for e in self.entities[max(0, i - 3) : i + 1][::-1]:  # nested spans: a few back
+            if e.start <= pos < e.end:
+                return e
+        return None
 
 
 def has_marks(text: str) -> bool:
@@ -144,11 +167,18 @@ def tagger_attributions(
 # --- shared finishing ----------------------------------------------------------
 
 
-def _snap(hull: Span, segments: list[Segment]) -> Span:
-    """Grow a content span to whole quoted segments it mostly covers."""
+def _snap(hull: Span, segments: list[Segment], ends: list[int] | None = None) -> Span:
+    """Grow a content span to whole quoted segments it mostly covers.
+
+    `ends` are the segments' end offsets (sorted, as segments are), to start the
+    scan near the span instead of at the first segment.
+    """
     s, e = hull
-    for g in segments:
-        if g.end <= s or g.start >= e or (g.start >= s and g.end <= e):
+    first = bisect.bisect_right(ends, s) if ends is not None else 0
+    for g in segments[first:]:
+        if g.start >= e:
+            break
+        if g.end <= s or (g.start >= s and g.end <= e):
             continue
         overlap = min(e, g.end) - max(s, g.start)
         if overlap * 2 >= g.end - g.start or g.start >= s:
@@ -165,21 +195,19 @@ def _trim(text: str, span: Span) -> Span:
     return s, e
 
 
-def _speaker_mention(
-    text: str, att: _Attribution, entities: list[EntityMention], tokens: list[Token]
-) -> Span | None:
+def _speaker_mention(text: str, att: _Attribution, index: _Index) -> Span | None:
     """The name, role or pronoun at the cue."""
     if att.source is not None:
-        return _reduce_source(text, att.source, entities)
+        return _reduce_source(text, att.source, index)
     if att.cue is None:
         return None
-    return _speaker_near_cue(text, att, entities, tokens)
+    return _speaker_near_cue(text, att, index)
 
 
-def _reduce_source(text: str, source: Span, entities: list[EntityMention]) -> Span | None:
+def _reduce_source(text: str, source: Span, index: _Index) -> Span | None:
     """The mention inside a source phrase: its person, else its head phrase."""
     s, e = source
-    inside = [x for x in entities if x.start >= s and x.end <= e and x.label in _SPEAKER_LABELS]
+    inside = [x for x in index.entities_in(s, e) if x.label in _SPEAKER_LABELS]
     persons = [x for x in inside if x.label in ("PERSON", "PER")]
     if persons:
         return persons[0].start, persons[0].end
@@ -195,9 +223,7 @@ def _reduce_source(text: str, source: Span, entities: list[EntityMention]) -> Sp
     return (s, e) if e > s else None
 
 
-def _speaker_near_cue(
-    text: str, att: _Attribution, entities: list[EntityMention], tokens: list[Token]
-) -> Span | None:
+def _speaker_near_cue(text: str, att: _Attribution, index: _Index) -> Span | None:
     """No source was found: take the pronoun or name the cue leans on.
 
     Order: right before the cue (`," he said`), right after it (`," said
@@ -206,10 +232,11 @@ def _speaker_near_cue(
     """
     cs, ce = att.cue
     hs, he = att.hull
-    idx = [i for i, t in enumerate(tokens) if cs <= t.start < ce]
-    if not idx:
+    tokens = index.tokens
+    first = bisect.bisect_left(index.starts, cs)
+    last = bisect.bisect_left(index.starts, ce) - 1
+    if first > last:
         return None
-    first, last = idx[0], idx[-1]
     sent = tokens[first].sent
 
     def candidate(i: int) -> Span | None:
@@ -218,9 +245,9 @@ def _speaker_near_cue(
             return None
         if t.text.lower() in ALL_PRONOUNS and t.text.lower() not in {"it", "i", "we"}:
             return t.start, t.end
-        for x in entities:
-            if x.start <= t.start < x.end and x.label in ("PERSON", "PER", "ORG"):
-                return x.start, x.end
+        x = index.entity_at(t.start)
+        if x is not None and x.label in ("PERSON", "PER", "ORG"):
+            return x.start, x.end
         return None
 
     # `he said`, `Clinton has also said`: the word right before the cue, past
@@ -276,12 +303,14 @@ def finish(
     sentences = sentence_spans(text, language)
     resolver = SpeakerResolver(text, entities, sentences, language)
     cands = linker.Candidates(text, tokens, entities) if use_linker and linker.weights() else None
+    index = _Index(tokens, entities)
     atts = sorted(atts, key=lambda a: a.hull)
+    seg_ends = [g.end for g in segments]
     out: list[QuoteMention] = []
     previous: tuple[int, str] | None = None
     last_para_end = -1
     for att in atts:
-        start, end = _trim(text, _snap(att.hull, segments))
+        start, end = _trim(text, _snap(att.hull, segments, seg_ends))
         if end <= start:
             continue
         content = text[start:end]
@@ -291,9 +320,9 @@ def finish(
             chosen = linker.choose(cands.of(att))
             if chosen is not None:
                 sourced = chosen == att.source or chosen in att.extra.get("sources", ())
-                sp = _reduce_source(text, chosen, entities) if sourced else chosen
+                sp = _reduce_source(text, chosen, index) if sourced else chosen
         if sp is None:
-            sp = _speaker_mention(text, att, entities, tokens)
+            sp = _speaker_mention(text, att, index)
         speaker = None
         if sp is not None:
             mention = text[sp[0] : sp[1]]

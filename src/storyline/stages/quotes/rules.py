@@ -340,9 +340,15 @@ def _indirect_attributions(
     by_sent: dict[int, list[int]] = {}
     for i, t in enumerate(toks):
         by_sent.setdefault(t.sent, []).append(i)
+    covered = sorted(covered)
+    starts = [cs for cs, _ in covered]
+    reach = []  # furthest end among covered spans up to each index
+    for _, ce in covered:
+        reach.append(max(ce, reach[-1]) if reach else ce)
     for idx in by_sent.values():
         s, e = toks[idx[0]].start, toks[idx[-1]].end
-        if any(cs < e and s < ce for cs, ce in covered):
+        k = bisect.bisect_left(starts, e) - 1
+        if k >= 0 and reach[k] > s:
             continue
         att = _according(doc, idx) or _trailing_cue(doc, idx) or _leading_cue(doc, idx)
         if att is not None:
