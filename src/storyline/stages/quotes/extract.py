@@ -327,6 +327,8 @@ def finish(
         if sp is not None:
             mention = text[sp[0] : sp[1]]
             speaker = resolver.resolve(mention, sp[0], previous)
+            if speaker and mention.lower() in ("he", "she"):
+                resolver.learn_gender(speaker, mention)
         elif direct and att.cue is None and out and 0 <= start - last_para_end < 4:
             # A quote paragraph after a paragraph that ends on a reported statement
             # (direct or not): the text links it to the same speaker.

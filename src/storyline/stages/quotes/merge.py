@@ -202,8 +202,10 @@ def merge(
         if item.speaker:
             index["s:" + item.speaker].append(i)
     seen: set[tuple[int, int]] = set()
-    for bucket in index.values():
-        if len(bucket) > 2000:  # a stop-like word; the speaker buckets still pair them
+    for key, bucket in index.items():
+        # Common words pair nearly everything; a statement shares rarer words too.
+        # A prolific speaker's bucket only matters for translations; cap it.
+        if len(bucket) > (300 if key.startswith("s:") else 100):
             continue
         for x in range(len(bucket)):
             for y in range(x + 1, len(bucket)):
