@@ -1,17 +1,20 @@
 """Per-document quote extraction: find attributions, then resolve speakers.
 
-Two finders share one output shape (`_Attribution`: content pieces, cue,
+Two finders share one output shape (`Attribution`: content pieces, cue,
 source, all character spans):
 
 - English uses the trained attribution tagger (`tagger.py`) when its model is
   installed: it finds direct quotes, partial quotes with their lead-in, and
-  indirect speech the way PolNeAR annotates them.
+  indirect speech the way PolNeAR annotates them. `combine` then lets the
+  rules fill in a source the tagger missed and add what it never learned
+  (quotes without marks, `‘…’` and `«…»` quotes).
 - Every language (and English without the model) has the rules in `rules.py`:
   quote marks next to a cue verb, `Source cue (that|que) …` and
   `…, Source cue.`, including quotes without marks in translated text.
 
-`_finish` then snaps content to quotation marks, picks the speaker mention
-at the cue and resolves it with `SpeakerResolver`.
+`finish` then snaps content to quotation marks, picks the speaker mention at
+the cue (for English cues without a tagged source, the trained `linker`
+chooses among nearby candidates) and resolves it with `SpeakerResolver`.
 """
 
 from __future__ import annotations
