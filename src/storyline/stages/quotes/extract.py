@@ -133,6 +133,24 @@ def tagger_attributions(
         para_sources = [(tokens[b].start, tokens[e - 1].end) for _, b, e in sources]
         for ci, pieces in sorted(groups.items()):
             cue = cues[ci]
+            left = [p for p in pieces if p[2] <= cue[1]]
+            right = [p for p in pieces if p[1] >= cue[2]]
+            if left and right and sum(e - b for _, b, e in right) >= 3:
+                # Content on both sides of a cue is one attribution only for an
+                # interrupted quote (`"X," he said, "Y."`); otherwise the left
+                # part is a statement of its own (held-out train: quote F1
+                # +0.011, attribution F1 +0.003).
+                quoted_l = any(quoted[k] for _, b, e in left for k in range(b, e))
+                quoted_r = any(quoted[k] for _, b, e in right for k in range(b, e))
+                if not (quoted_l and quoted_r):
+                    pieces = right
+                    for _, b, e in left:
+                        out.append(
+                            _Attribution(
+                                content=[(tokens[b].start, tokens[e - 1].end)],
+                                extra={"sources": para_sources},
+                            )
+                        )
             out.append(
                 _Attribution(
                     content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in pieces],
