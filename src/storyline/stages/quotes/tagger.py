@@ -40,6 +40,13 @@ def _shape(word: str) -> str:
     return "x"
 
 
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
 def _bucket(value: float) -> str:
     if value >= 0.8:
         return "4"
@@ -101,6 +108,27 @@ def token_features(
         right[i] = None if last is None else last - i
         if strong[i]:
             last = i
+    # Distance to the nearest quote mark left/right in the same sentence.
+    qmark = [quoted[begin + i] in (2, 3) for i in range(n)]
+    qleft: list[int | None] = [None] * n
+    last = None
+    for i in range(n):
+        if last is not None and sents[last] != sents[i]:
+            last = None
+        qleft[i] = None if last is None else i - last
+        if qmark[i]:
+            last = i
+    qright: list[int | None] = [None] * n
+    last = None
+    for i in range(n - 1, -1, -1):
+        if last is not None and sents[last] != sents[i]:
+            last = None
+        qright[i] = None if last is None else last - i
+        if qmark[i]:
+            last = i
+    spos = [0] * n
+    for i in range(1, n):
+        spos[i] = 0 if sents[i] != sents[i - 1] else spos[i - 1] + 1
     qs = [str(q) for q in quoted[begin:end]]
     buckets = [_bucket(p) for p in prior]
     nr = ner[begin:end]
@@ -127,6 +155,10 @@ def token_features(
             "ner=" + nr[i],
             "cL=" + _dist(left[i]),
             "cR=" + _dist(right[i]),
+            "qL=" + _dist(qleft[i]),
+            "qR=" + _dist(qright[i]),
+            "sp=" + _dist(spos[i]),
+            "st=" + _stem(w),
         ]
         if w in PRONOUNS:
             f.append("pron")

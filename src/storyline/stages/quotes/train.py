@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(tagger.DATA))
     ap.add_argument("--holdout", type=int, default=0)
     ap.add_argument("--ner-cache", help="pickle of {stem: [(start, end, text, label)]}")
-    ap.add_argument("--c1", type=float, default=0.3)
+    ap.add_argument("--c1", type=float, default=1.0)
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=150)
     args = ap.parse_args(argv)
