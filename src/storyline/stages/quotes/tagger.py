@@ -93,19 +93,23 @@ def token_features(
     sents = [t.sent for t in tokens[begin:end]]
     # Distance to the nearest strong cue word left/right in the same sentence.
     left: list[int | None] = [None] * n
+    left_w = ["#"] * n
     last = None
     for i in range(n):
         if last is not None and sents[last] != sents[i]:
             last = None
         left[i] = None if last is None else i - last
+        left_w[i] = "#" if last is None else words[last]
         if strong[i]:
             last = i
     right: list[int | None] = [None] * n
+    right_w = ["#"] * n
     last = None
     for i in range(n - 1, -1, -1):
         if last is not None and sents[last] != sents[i]:
             last = None
         right[i] = None if last is None else last - i
+        right_w[i] = "#" if last is None else words[last]
         if strong[i]:
             last = i
     # Distance to the nearest quote mark left/right in the same sentence.
@@ -159,6 +163,8 @@ def token_features(
             "qR=" + _dist(qright[i]),
             "sp=" + _dist(spos[i]),
             "st=" + _stem(w),
+            "cLw=" + left_w[i],
+            "cRw=" + right_w[i],
         ]
         if w in PRONOUNS:
             f.append("pron")
