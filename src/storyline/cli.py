@@ -433,3 +433,5 @@ cli.add_command(cli_web.serve)
 cli.add_command(cli_web.report)
 from .cli_scale import watch as _watch  # noqa: E402  (imported last: it uses this module's helpers)
 cli.add_command(_watch)
+from .cli_eval import eval_group as _eval  # noqa: E402
+cli.add_command(_eval)

@@ -80,8 +80,7 @@ class Entities(Stage):
         linker = self.load(batch.store)
         linker.link({d.id: d.entities for d in batch.documents})
         self._touched_docs.update(d.id for d in batch.documents)
-        batch.notes["entity_names"] = {e: linker._entities[e].name() for d in batch.documents
-                                       for e in {m.entity for m in d.entities if m.entity}}
+        batch.notes["canonical_name"] = linker.canonical_name
 
     def finish(self, store) -> None:
         if self.linker is None or not self._touched_docs:

@@ -305,6 +305,11 @@ class EntityLinker:
         self._redirects[old] = new
         return affected
 
+    def canonical_name(self, surface: str) -> str | None:
+        """The canonical name of the entity a surface form is known to name, if any."""
+        entity_id = self._key2id.get(name_key(surface or ""))
+        return self._entities[entity_id].name() if entity_id in self._entities else None
+
     def taken(self, entity_id: str) -> bool:
         return entity_id in self._entities or entity_id in self._redirects
 

@@ -1,0 +1,441 @@
+"""Per-document quote extraction: find attributions, then resolve speakers.
+
+Two finders share one output shape (`Attribution`: content pieces, cue,
+source, all character spans):
+
+- English uses the trained attribution tagger (`tagger.py`) when its model is
+  installed: it finds direct quotes, partial quotes with their lead-in, and
+  indirect speech the way PolNeAR annotates them. `combine` then lets the
+  rules fill in a source the tagger missed and add what it never learned
+  (quotes without marks, `‘…’` and `«…»` quotes).
+- Every language (and English without the model) has the rules in `rules.py`:
+  quote marks next to a cue verb, `Source cue (that|que) …` and
+  `…, Source cue.`, including quotes without marks in translated text.
+
+`finish` then snaps content to quotation marks, picks the speaker mention at
+the cue (for English cues without a tagged source, the trained `linker`
+chooses among nearby candidates) and resolves it with `SpeakerResolver`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from storyline.model import EntityMention, QuoteMention
+from storyline.text import sentence_spans
+
+from . import linker, rules, tagger
+from .base import Attribution as _Attribution
+from .base import Span
+from .marks import Segment, find_segments
+from .speakers import ALL_PRONOUNS, SpeakerResolver
+from .tokens import Token, paragraphs, tokenize
+
+_DOUBLE = re.compile(r"[\"“”«»„]|''")
+_SINGLE_PAIR = re.compile(r"‘[^‘’]*’(?!\w)", re.S)
+_TRIM = " \t\n,;:-—–"
+_SPEAKER_LABELS = ("PERSON", "PER", "ORG", "NORP", "GPE")
+_AUX_ADV = {
+    "has", "have", "had", "also", "then", "later", "again", "is", "was", "were", "are",
+    "will", "would", "reportedly", "repeatedly", "publicly", "once", "previously", "recently",
+    "just", "simply", "quickly", "further", "still", "often", "did", "does", "do", "not",
+}  # fmt: skip
+# Sentence openers that are not a subject.
+_OPENERS = {
+    "the", "a", "an", "in", "on", "at", "but", "and", "as", "when", "after", "before",
+    "if", "while", "for", "with", "this", "that", "it", "there", "so", "yet", "since",
+}  # fmt: skip
+
+
+class _Index:
+    """Sorted offsets of one document's tokens and entities, for quick lookups."""
+
+    def __init__(self, tokens: list[Token], entities: list[EntityMention]):
+        self.tokens = tokens
+        self.starts = [t.start for t in tokens]
+        self.entities = sorted(entities, key=lambda e: (e.start, -e.end))
+        self.ent_starts = [e.start for e in self.entities]
+
+    def entities_in(self, start: int, end: int) -> list[EntityMention]:
+        lo = bisect.bisect_left(self.ent_starts, start)
+        hi = bisect.bisect_left(self.ent_starts, end)
+        return [e for e in self.entities[lo:hi] if e.end <= end]
+
+    def entity_at(self, pos: int) -> EntityMention | None:
+        i = bisect.bisect_right(self.ent_starts, pos) - 1
+        for e in self.entities[max(0, i - 3) : i + 1][::-1]:  # nested spans: a few back
+            if e.start <= pos < e.end:
+                return e
+        return None
+
+
+def has_marks(text: str) -> bool:
+    return bool(_DOUBLE.search(text) or _SINGLE_PAIR.search(text))
+
+
+# --- the tagger path -----------------------------------------------------------
+
+
+def _spans(labels: list[str], begin: int) -> list[tuple[str, int, int]]:
+    """(role, first token, last token + 1) runs of one BIO label sequence."""
+    out: list[tuple[str, int, int]] = []
+    role, start = None, 0
+    for i, lab in enumerate(labels + ["O"]):
+        kind = lab[2:] if lab != "O" else None
+        if role is not None and (kind != role or lab.startswith("B-")):
+            out.append((role, begin + start, begin + i))
+            role = None
+        if kind is not None and role is None:
+            role, start = kind, i
+    return out
+
+
+def _gap(a: tuple[str, int, int], b: tuple[str, int, int]) -> int:
+    return max(a[1] - b[2], b[1] - a[2], 0)
+
+
+def tagger_attributions(
+    text: str, tokens: list[Token], segments: list[Segment], entities: list[EntityMention]
+) -> list[_Attribution]:
+    """Attributions of one English document from the CRF tagger."""
+    quoted = tagger.quote_states(tokens, segments)
+    ner = tagger.ner_labels(tokens, entities)
+    lex = tagger.lexicon()
+    out: list[_Attribution] = []
+    pending: tuple[Span, Span | None] | None = None  # `X continued:` ending a paragraph
+    for begin, end in paragraphs(tokens):
+        feats = tagger.token_features(tokens, begin, end, quoted, ner, lex)
+        spans = _spans(tagger.tag(feats), begin)
+        cues = [s for s in spans if s[0] == "CUE"]
+        sources = [s for s in spans if s[0] == "SRC"]
+        groups: dict[int, list[tuple[str, int, int]]] = {}
+        orphans = []
+        for sp in spans:
+            if sp[0] != "CNT":
+                continue
+            if not cues:
+                orphans.append(sp)
+                continue
+            ci = min(range(len(cues)), key=lambda i: (_gap(sp, cues[i]), i))
+            groups.setdefault(ci, []).append(sp)
+        taken: set[int] = set()
+
+        def source_of(cue: tuple[str, int, int]) -> Span | None:
+            if not sources:
+                return None
+            si = min(range(len(sources)), key=lambda i: (_gap(cue, sources[i]), i))
+            if _gap(cue, sources[si]) > 12 or si in taken:
+                return None
+            taken.add(si)
+            return tokens[sources[si][1]].start, tokens[sources[si][2] - 1].end
+
+        para_sources = [(tokens[b].start, tokens[e - 1].end) for _, b, e in sources]
+        for ci, pieces in sorted(groups.items()):
+            cue = cues[ci]
+            left = [p for p in pieces if p[2] <= cue[1]]
+            right = [p for p in pieces if p[1] >= cue[2]]
+            if left and right and sum(e - b for _, b, e in right) >= 3:
+                # Content on both sides of a cue is one attribution only for an
+                # interrupted quote (`"X," he said, "Y."`); otherwise the left
+                # part is a statement of its own (held-out train: quote F1
+                # +0.011, attribution F1 +0.003).
+                quoted_l = any(quoted[k] for _, b, e in left for k in range(b, e))
+                quoted_r = any(quoted[k] for _, b, e in right for k in range(b, e))
+                if not (quoted_l and quoted_r):
+                    pieces = right
+                    for _, b, e in left:
+                        out.append(
+                            _Attribution(
+                                content=[(tokens[b].start, tokens[e - 1].end)],
+                                extra={"sources": para_sources},
+                            )
+                        )
+            out.append(
+                _Attribution(
+                    content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in pieces],
+                    cue=(tokens[cue[1]].start, tokens[cue[2] - 1].end),
+                    source=source_of(cue),
+                    extra={"sources": para_sources, "tagged_source": True},
+                )
+            )
+        if orphans and pending is not None:
+            # The cue ended the previous paragraph with a colon.
+            out.append(
+                _Attribution(
+                    content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in orphans],
+                    cue=pending[0],
+                    source=pending[1],
+                )
+            )
+        else:
+            for _, b, e in orphans:
+                out.append(
+                    _Attribution(
+                        content=[(tokens[b].start, tokens[e - 1].end)],
+                        extra={"sources": para_sources},
+                    )
+                )
+        pending = None
+        unused = [c for i, c in enumerate(cues) if i not in groups]
+        if unused and tokens[end - 1].text == ":" and end - unused[-1][2] <= 4:
+            cue = unused[-1]
+            pending = ((tokens[cue[1]].start, tokens[cue[2] - 1].end), source_of(cue))
+            unused = unused[:-1]
+    return out
+
+
+# --- shared finishing ----------------------------------------------------------
+
+
+def _snap(hull: Span, segments: list[Segment], ends: list[int] | None = None) -> Span:
+    """Grow a content span to whole quoted segments it mostly covers.
+
+    `ends` are the segments' end offsets (sorted, as segments are), to start the
+    scan near the span instead of at the first segment.
+    """
+    s, e = hull
+    first = bisect.bisect_right(ends, s) if ends is not None else 0
+    for g in segments[first:]:
+        if g.start >= e:
+            break
+        if g.end <= s or (g.start >= s and g.end <= e):
+            continue
+        overlap = min(e, g.end) - max(s, g.start)
+        if overlap * 2 >= g.end - g.start or g.start >= s:
+            s, e = min(s, g.start), max(e, g.end)
+    return s, e
+
+
+def _trim(text: str, span: Span) -> Span:
+    s, e = span
+    while s < e and text[s] in _TRIM:
+        s += 1
+    while e > s and text[e - 1] in " \t\n,;:":
+        e -= 1
+    return s, e
+
+
+def _speaker_mention(text: str, att: _Attribution, index: _Index) -> Span | None:
+    """The name, role or pronoun at the cue."""
+    if att.source is not None:
+        return _reduce_source(text, att.source, index)
+    if att.cue is None:
+        return None
+    return _speaker_near_cue(text, att, index)
+
+
+def _reduce_source(text: str, source: Span, index: _Index) -> Span | None:
+    """The mention inside a source phrase: its person, else its head phrase."""
+    s, e = source
+    inside = [x for x in index.entities_in(s, e) if x.label in _SPEAKER_LABELS]
+    persons = [x for x in inside if x.label in ("PERSON", "PER")]
+    if persons:
+        return persons[0].start, persons[0].end
+    # An organisation that is the whole source ("CNN said"), not a modifier
+    # ("the New York businessman").
+    if inside and (inside[0].end - inside[0].start) * 5 >= (e - s) * 3:
+        return inside[0].start, inside[0].end
+    # "the foreign minister, who ...": keep the noun phrase before the comma.
+    cut = re.search(r"[,(;—–]", text[s:e])
+    if cut and cut.start() > 0:
+        e = s + cut.start()
+    s, e = _trim(text, (s, e))
+    return (s, e) if e > s else None
+
+
+def _speaker_near_cue(text: str, att: _Attribution, index: _Index) -> Span | None:
+    """No source was found: take the pronoun or name the cue leans on.
+
+    Order: right before the cue (`," he said`), right after it (`," said
+    Clinton`), then the first person or pronoun of the cue's sentence (the
+    subject of `X rejected …, arguing that …`). Content tokens never count.
+    """
+    cs, ce = att.cue
+    hs, he = att.hull
+    tokens = index.tokens
+    first = bisect.bisect_left(index.starts, cs)
+    last = bisect.bisect_left(index.starts, ce) - 1
+    if first > last:
+        return None
+    sent = tokens[first].sent
+
+    def candidate(i: int) -> Span | None:
+        t = tokens[i]
+        if hs <= t.start < he or t.sent != sent:
+            return None
+        if t.text.lower() in ALL_PRONOUNS and t.text.lower() not in {"it", "i", "we"}:
+            return t.start, t.end
+        x = index.entity_at(t.start)
+        if x is not None and x.label in ("PERSON", "PER", "ORG"):
+            return x.start, x.end
+        return None
+
+    # `he said`, `Clinton has also said`: the word right before the cue, past
+    # auxiliaries and adverbs; never across a comma (`…temperament, saying`).
+    i = first - 1
+    while i >= 0 and tokens[i].text.lower() in _AUX_ADV:
+        i -= 1
+    if i >= 0 and (found := candidate(i)) is not None:
+        return found
+    # `," said Clinton`: after the cue only when a quote or comma leads into it;
+    # otherwise the word after the cue is its object (`telling CNN that …`).
+    if first > 0 and tokens[first - 1].text in {",", '"', "”", "''", "»", "’"}:
+        for i in range(last + 1, min(len(tokens), last + 4)):
+            if (found := candidate(i)) is not None:
+                return found
+    i = first - 1
+    while i >= 0 and tokens[i].sent == sent:
+        i -= 1
+    # "In an interview with CNN, Trump continued …": skip a fronted phrase.
+    if i + 1 < first and tokens[i + 1].text.lower() in _OPENERS:
+        comma = next((j for j in range(i + 1, first) if tokens[j].text == ","), None)
+        if comma is not None:
+            i = comma
+    for j in range(i + 1, first):
+        if (found := candidate(j)) is not None:
+            return found
+    # No name or pronoun: the capitalised phrase opening the sentence is most
+    # likely the subject ("Mexican President …" that NER missed).
+    j = i + 1
+    if j < first and tokens[j].text[:1].isupper() and tokens[j].text.lower() not in _OPENERS:
+        k = j
+        while k + 1 < first and tokens[k + 1].text[:1].isupper():
+            k += 1
+        if not hs <= tokens[j].start < he:
+            return tokens[j].start, tokens[k].end
+    return None
+
+
+def finish(
+    text: str,
+    atts: list[_Attribution],
+    segments: list[Segment],
+    entities: list[EntityMention],
+    tokens: list[Token],
+    language: str,
+    use_linker: bool = False,
+) -> list[QuoteMention]:
+    """Turn attributions into QuoteMentions with resolved speakers.
+
+    With `use_linker` (English with the tagger) the trained linker picks the
+    speaker mention among candidates; otherwise the source the finder gave.
+    """
+    sentences = sentence_spans(text, language)
+    resolver = SpeakerResolver(text, entities, sentences, language)
+    cands = linker.Candidates(text, tokens, entities) if use_linker and linker.weights() else None
+    index = _Index(tokens, entities)
+    atts = sorted(atts, key=lambda a: a.hull)
+    seg_ends = [g.end for g in segments]
+    out: list[QuoteMention] = []
+    previous: tuple[int, str] | None = None
+    last_para_end = -1
+    for att in atts:
+        start, end = _trim(text, _snap(att.hull, segments, seg_ends))
+        if end <= start:
+            continue
+        content = text[start:end]
+        direct = att.direct if att.direct is not None else has_marks(content)
+        sp = None
+        if cands is not None and att.source is None and att.cue is not None:
+            chosen = linker.choose(cands.of(att))
+            if chosen is not None:
+                sourced = chosen == att.source or chosen in att.extra.get("sources", ())
+                sp = _reduce_source(text, chosen, index) if sourced else chosen
+        if sp is None:
+            sp = _speaker_mention(text, att, index)
+        speaker = None
+        if sp is not None:
+            mention = text[sp[0] : sp[1]]
+            speaker = resolver.resolve(mention, sp[0], previous)
+            if speaker and mention.lower() in ("he", "she"):
+                resolver.learn_gender(speaker, mention)
+        elif direct and att.cue is None and out and 0 <= start - last_para_end < 4:
+            # A quote paragraph after a paragraph that ends on a reported statement
+            # (direct or not): the text links it to the same speaker.
+            sp = (out[-1].speaker_start, out[-1].speaker_end) if out[-1].speaker_start is not None else None
+            speaker = out[-1].speaker
+        elif cands is not None and att.cue is None:
+            # A quote with no cue the tagger saw: the linker's best guess nearby
+            # (held-out train: +0.3 to +0.5 points of speaker accuracy).
+            sp = linker.choose(cands.of(att))
+            if sp is not None:
+                speaker = resolver.resolve(text[sp[0] : sp[1]], sp[0], previous)
+        if speaker and direct:
+            previous = (start, speaker)
+        last_para_end = text.find("\n", end)
+        if last_para_end < 0:
+            last_para_end = len(text)
+        out.append(
+            QuoteMention(
+                start=start,
+                end=end,
+                text=content,
+                speaker=speaker,
+                speaker_start=sp[0] if sp else None,
+                speaker_end=sp[1] if sp else None,
+                cue_start=att.cue[0] if att.cue else None,
+                cue_end=att.cue[1] if att.cue else None,
+                direct=direct,
+            )
+        )
+    return _dedupe(out)
+
+
+def _dedupe(mentions: list[QuoteMention]) -> list[QuoteMention]:
+    """Drop mentions nested in an earlier one (snapping can make them meet)."""
+    out: list[QuoteMention] = []
+    for m in mentions:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+def extract(text: str, entities: list[EntityMention], language: str = "en") -> list[QuoteMention]:
+    """See `storyline.stages.quotes.extract_quotes`."""
+    language = (language or "en").split("-")[0].lower()
+    tokens = tokenize(text, language)
+    segments = find_segments(text)
+    ruled = rules.attributions(text, tokens, segments, entities, language)
+    if language == "en" and tagger.available():
+        atts = combine(tagger_attributions(text, tokens, segments, entities), ruled)
+        return finish(text, atts, segments, entities, tokens, language, use_linker=True)
+    return finish(text, ruled, segments, entities, tokens, language)
+
+
+def combine(tagged: list[_Attribution], ruled: list[_Attribution]) -> list[_Attribution]:
+    """Tagger spans, with the rules' source where the tagger found none.
+
+    Rules win only where the tagger is silent: on PolNeAR train (held out)
+    taking the rules' source over a tagged one lowered speaker accuracy
+    (0.83 vs 0.88). Quotes without marks (`We simply ask them …, Pompeo
+    said`) come from the rules alone: the tagger never saw them and reads
+    `We ask` as a cue inside the quote.
+    """
+    out = list(tagged)
+    for r in ruled:
+        if r.direct and r.cue is not None:  # set only for quotes without marks
+            rs, re_ = r.hull
+            nested = [t for t in out if min(re_, t.hull[1]) > max(rs, t.hull[0])]
+            if all(rs <= t.hull[0] and t.hull[1] <= re_ for t in nested):
+                out = [t for t in out if t not in nested] + [r]
+    for r in ruled:
+        # Styles PolNeAR's English never uses; adding the others cost precision there.
+        if r.extra.get("mark") in ("‘", "«", "„", "‹") and r.source is not None:
+            rs, re_ = r.hull
+            if not any(min(re_, t.hull[1]) > max(rs, t.hull[0]) for t in out):
+                out.append(r)  # a quote with its cue that the tagger missed
+    for t in out:
+        if t.source is not None:
+            continue
+        ts, te = t.hull
+        for r in ruled:
+            rs, re_ = r.hull
+            ov = min(te, re_) - max(ts, rs)
+            if r.source is not None and 2 * ov >= min(te - ts, re_ - rs) > 0:
+                t.source, t.cue = r.source, r.cue
+                t.extra["tagged_source"] = False
+                break
+    return out
+

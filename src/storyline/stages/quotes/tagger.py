@@ -1,0 +1,257 @@
+"""English attribution tagger: a linear-chain CRF over paragraph tokens.
+
+Each token gets one of B-/I- SRC (source), CUE, CNT (content) or O, the way
+PolNeAR annotates attributions (every token in at most one attribution). The
+model (`data/attribution-en.crfsuite`) and its cue lexicon
+(`data/cues-en.json`) were trained on PolNeAR train by `train.py`; they hold
+feature weights and word statistics only, no text. See data/PROVENANCE.md.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from storyline.model import EntityMention
+
+from .marks import Segment
+from .tokens import Token
+
+DATA = Path(__file__).parent / "data"
+MODEL_PATH = DATA / "attribution-en.crfsuite"
+LEXICON_PATH = DATA / "cues-en.json"
+
+PRONOUNS = {
+    "he", "she", "they", "i", "we", "you", "it", "him", "her", "them", "his", "its",
+    "their", "who", "which",
+}  # fmt: skip
+
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "d"
+    if not word[0].isalnum():
+        return "p"
+    if word.isupper():
+        return "X" if len(word) > 1 else "X1"
+    if word[0].isupper():
+        return "Xx"
+    return "x"
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _bucket(value: float) -> str:
+    if value >= 0.8:
+        return "4"
+    if value >= 0.5:
+        return "3"
+    if value >= 0.25:
+        return "2"
+    if value >= 0.1:
+        return "1"
+    return "0"
+
+
+def _dist(d: int | None) -> str:
+    if d is None:
+        return "none"
+    if d <= 2:
+        return str(d)
+    if d <= 5:
+        return "3-5"
+    if d <= 10:
+        return "6-10"
+    if d <= 20:
+        return "11-20"
+    return "far"
+
+
+def token_features(
+    tokens: list[Token],
+    begin: int,
+    end: int,
+    quoted: list[int],
+    ner: list[str],
+    lexicon: dict[str, float],
+) -> list[list[str]]:
+    """Feature strings of tokens[begin:end] (one paragraph).
+
+    `quoted[i]` is 0 outside quotes, 1 inside, 2 on an opening mark, 3 on a
+    closing mark; `ner[i]` is the BIO entity label of token i.
+    """
+    words = [t.text.lower() for t in tokens[begin:end]]
+    n = len(words)
+    prior = [lexicon.get(w, 0.0) for w in words]
+    strong = [p >= 0.45 and quoted[begin + i] == 0 for i, p in enumerate(prior)]
+    sents = [t.sent for t in tokens[begin:end]]
+    # Distance to the nearest strong cue word left/right in the same sentence.
+    left: list[int | None] = [None] * n
+    left_w = ["#"] * n
+    last = None
+    for i in range(n):
+        if last is not None and sents[last] != sents[i]:
+            last = None
+        left[i] = None if last is None else i - last
+        left_w[i] = "#" if last is None else words[last]
+        if strong[i]:
+            last = i
+    right: list[int | None] = [None] * n
+    right_w = ["#"] * n
+    last = None
+    for i in range(n - 1, -1, -1):
+        if last is not None and sents[last] != sents[i]:
+            last = None
+        right[i] = None if last is None else last - i
+        right_w[i] = "#" if last is None else words[last]
+        if strong[i]:
+            last = i
+    # Distance to the nearest quote mark left/right in the same sentence.
+    qmark = [quoted[begin + i] in (2, 3) for i in range(n)]
+    qleft: list[int | None] = [None] * n
+    last = None
+    for i in range(n):
+        if last is not None and sents[last] != sents[i]:
+            last = None
+        qleft[i] = None if last is None else i - last
+        if qmark[i]:
+            last = i
+    qright: list[int | None] = [None] * n
+    last = None
+    for i in range(n - 1, -1, -1):
+        if last is not None and sents[last] != sents[i]:
+            last = None
+        qright[i] = None if last is None else last - i
+        if qmark[i]:
+            last = i
+    spos = [0] * n
+    for i in range(1, n):
+        spos[i] = 0 if sents[i] != sents[i - 1] else spos[i - 1] + 1
+    qs = [str(q) for q in quoted[begin:end]]
+    buckets = [_bucket(p) for p in prior]
+    nr = ner[begin:end]
+    # Neighbour features as precomputed strings: this loop is the stage's hot spot.
+    nb = {
+        off: (
+            ["w%d=%s" % (off, w) for w in words],
+            ["q%d=%s" % (off, q) for q in qs],
+            ["cue%d=%s" % (off, b) for b in buckets],
+            ["ner%d=%s" % (off, x) for x in nr],
+        )
+        for off in (-2, -1, 1, 2)
+    }
+    feats = []
+    for i in range(n):
+        w = words[i]
+        f = [
+            "b",
+            "w=" + w,
+            "s3=" + w[-3:],
+            "sh=" + _shape(tokens[begin + i].text),
+            "cue=" + buckets[i],
+            "q=" + qs[i],
+            "ner=" + nr[i],
+            "cL=" + _dist(left[i]),
+            "cR=" + _dist(right[i]),
+            "qL=" + _dist(qleft[i]),
+            "qR=" + _dist(qright[i]),
+            "sp=" + _dist(spos[i]),
+            "st=" + _stem(w),
+            "cLw=" + left_w[i],
+            "cRw=" + right_w[i],
+        ]
+        if w in PRONOUNS:
+            f.append("pron")
+        if i == 0 or sents[i - 1] != sents[i]:
+            f.append("sfirst")
+        if i == n - 1 or sents[i + 1] != sents[i]:
+            f.append("slast")
+        if i == 0:
+            f.append("pfirst")
+        for off in (-2, -1, 1, 2):
+            j = i + off
+            if 0 <= j < n:
+                ws, qf, cf, nf = nb[off]
+                f.append(ws[j])
+                f.append(qf[j])
+                f.append(cf[j])
+                if off in (-1, 1):
+                    f.append(nf[j])
+            else:
+                f.append("w%d=#" % off)
+        if i + 1 < n:
+            f.append("w|w1=" + w + "|" + words[i + 1])
+        if i > 0:
+            f.append("w-1|w=" + words[i - 1] + "|" + w)
+        feats.append(f)
+    return feats
+
+
+def quote_states(tokens: list[Token], segments: list[Segment]) -> list[int]:
+    """0 outside quotes, 1 inside, 2 on an opening mark, 3 on a closing mark."""
+    states = [0] * len(tokens)
+    si = 0
+    for i, t in enumerate(tokens):
+        while si < len(segments) and segments[si].end <= t.start:
+            si += 1
+        if si < len(segments):
+            seg = segments[si]
+            if seg.start <= t.start < seg.end:
+                if t.start == seg.start:
+                    states[i] = 2
+                elif seg.closed and t.end == seg.end:
+                    states[i] = 3
+                else:
+                    states[i] = 1
+    return states
+
+
+def ner_labels(tokens: list[Token], entities: list[EntityMention]) -> list[str]:
+    """BIO-free entity label per token ('O' outside entities)."""
+    labels = ["O"] * len(tokens)
+    ents = sorted(entities, key=lambda e: e.start)
+    ei = 0
+    for i, t in enumerate(tokens):
+        while ei < len(ents) and ents[ei].end <= t.start:
+            ei += 1
+        if ei < len(ents) and ents[ei].start <= t.start < ents[ei].end:
+            labels[i] = ents[ei].label
+    return labels
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, float]:
+    """Cue prior per lower-cased word: how often PolNeAR train uses it as a cue."""
+    try:
+        return json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(MODEL_PATH))
+    return tagger
+
+
+def available() -> bool:
+    """True when the trained English model and its runtime are installed."""
+    try:
+        import pycrfsuite  # noqa: F401
+    except ImportError:
+        return False
+    return MODEL_PATH.exists() and LEXICON_PATH.exists()
+
+
+def tag(feats: list[list[str]]) -> list[str]:
+    """Labels for one paragraph's features."""
+    return _tagger().tag(feats)

@@ -1,0 +1,225 @@
+"""Per-document quote extraction: marks, cues, speakers, languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.model import Document, EntityMention
+from storyline.stages.quotes import extract_quotes, quotes, tagger
+from storyline.stages.quotes.marks import find_segments
+
+
+def ents(text: str, *names: str, label: str = "PERSON") -> list[EntityMention]:
+    """PERSON mentions for every occurrence of each name, as NER would give them."""
+    out: list[EntityMention] = []
+    for name in sorted(names, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            if not any(e.start < m.end() and m.start() < e.end for e in out):
+                out.append(EntityMention(m.start(), m.end(), name, label))
+    return sorted(out, key=lambda e: e.start)
+
+
+def speaker_text(text, q):
+    return None if q.speaker_start is None else text[q.speaker_start : q.speaker_end]
+
+
+@pytest.fixture(params=["tagger", "rules"])
+def english(request, monkeypatch):
+    """Run English through the trained tagger and through the rules alone."""
+    if request.param == "tagger" and not tagger.available():
+        pytest.skip("English attribution model not installed")
+    if request.param == "rules":
+        monkeypatch.setattr(tagger, "available", lambda: False)
+    return request.param
+
+
+# --- quotation marks -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, quoted",
+    [
+        ('He said "hello there," and left.', ['"hello there,"']),
+        ("“We will win,” she said.", ["“We will win,”"]),
+        ("«Nous gagnerons», a-t-elle dit.", ["«Nous gagnerons»"]),
+        ("« Nous gagnerons » , dit-elle.", ["« Nous gagnerons »"]),
+        ("''It's risky,'' Mr. Prince said.", ["''It's risky,''"]),
+        ("‘We will not back down,’ Smith said.", ["‘We will not back down,’"]),
+        ("The Smiths’ house and ‘a disaster’ there.", ["‘a disaster’"]),
+        ("„Wir schaffen das“, sagte sie.", ["„Wir schaffen das“"]),
+        # Machine translation flips the closing mark.
+        ("“We ask for asylum, “said Pompeo.", ["“We ask for asylum, “"]),
+    ],
+)
+def test_quotes_marks_pair_every_style(text, quoted):
+    assert [text[s.start : s.end] for s in find_segments(text)] == quoted
+
+
+def test_quotes_marks_multi_paragraph_quote_is_one_segment():
+    text = "“First part of it.\n\n“Second part of it.”\n\nNarration."
+    segs = find_segments(text)
+    assert [(text[s.start : s.end]) for s in segs] == ["“First part of it.\n\n“Second part of it.”"]
+
+
+def test_quotes_marks_unclosed_quote_stops_at_paragraph_end():
+    text = "“Never closed here.\n\nA new paragraph without marks."
+    (seg,) = find_segments(text)
+    assert text[seg.start : seg.end] == "“Never closed here." and not seg.closed
+
+
+# --- English -------------------------------------------------------------------
+
+
+def test_quotes_direct_quote_with_named_speaker(english):
+    text = "The council met on Monday.\n\n“We will rebuild the bridge,” Maria Lopez said."
+    (q,) = [q for q in extract_quotes(text, ents(text, "Maria Lopez")) if q.direct]
+    assert q.text == "“We will rebuild the bridge,”"
+    assert speaker_text(text, q) == "Maria Lopez" and q.speaker == "Maria Lopez"
+
+
+def test_quotes_interrupted_quote_is_one_mention(english):
+    text = (
+        "Tom Hale spoke after the vote.\n\n"
+        '"We lost this round," Hale said, "but the campaign is far from over."'
+    )
+    found = [q for q in extract_quotes(text, ents(text, "Tom Hale", "Hale")) if q.direct]
+    assert len(found) == 1
+    q = found[0]
+    assert q.text.startswith('"We lost') and q.text.endswith('over."')
+    assert q.speaker == "Tom Hale"
+
+
+def test_quotes_short_name_resolves_to_full_name(english):
+    text = "Senator Maria Lopez visited the plant.\n\n“The jobs are staying here,” Lopez said."
+    (q,) = [q for q in extract_quotes(text, ents(text, "Maria Lopez", "Lopez")) if q.direct]
+    assert speaker_text(text, q) == "Lopez" and q.speaker == "Maria Lopez"
+
+
+def test_quotes_he_said_goes_to_the_subject_not_the_nearest_name(english):
+    text = (
+        "Mayor John Carter opened the new station on Friday.\n\n"
+        "Carter met with union chief Paul Dunn and thanked him for the deal.\n\n"
+        "“We built this together, and it will serve the city for decades,” he said."
+    )
+    entities = ents(text, "John Carter", "Carter", "Paul Dunn")
+    (q,) = [q for q in extract_quotes(text, entities) if q.direct]
+    assert speaker_text(text, q) == "he"
+    assert q.speaker == "John Carter"
+
+
+def test_quotes_role_resolves_to_the_named_minister(english):
+    text = (
+        "Foreign Minister Anna Berg met her counterparts in Oslo on Tuesday.\n\n"
+        "The talks covered trade and fishing rights.\n\n"
+        "“We are ready to sign the agreement this year,” the foreign minister said."
+    )
+    (q,) = [q for q in extract_quotes(text, ents(text, "Anna Berg")) if q.direct]
+    assert speaker_text(text, q).lower().endswith("foreign minister")
+    assert q.speaker == "Anna Berg"
+
+
+def test_quotes_markless_translated_quote(english):
+    text = (
+        "Secretary Mike Pompeo visited the capital on Sunday.\n\n"
+        "We simply ask them to provide safe haven for those who flee, Pompeo said "
+        "in a press briefing."
+    )
+    found = extract_quotes(text, ents(text, "Mike Pompeo", "Pompeo"))
+    (q,) = [q for q in found if q.text.startswith("We simply")]
+    assert q.direct and q.text.endswith("who flee")
+    assert q.speaker == "Mike Pompeo"
+
+
+def test_quotes_indirect_speech_is_not_direct(english):
+    text = "Maria Lopez said that the bridge would reopen in the spring."
+    found = extract_quotes(text, ents(text, "Maria Lopez"))
+    assert found and not any(q.direct for q in found)
+    assert found[0].speaker == "Maria Lopez"
+    assert "bridge would reopen" in found[0].text
+
+
+def test_quotes_straight_and_single_marks(english):
+    text = "‘We will not back down,’ Dana Reyes said after the vote."
+    (q,) = extract_quotes(text, ents(text, "Dana Reyes"))
+    assert q.text == "‘We will not back down,’" and q.speaker == "Dana Reyes"
+
+
+# --- French and Spanish (rules) ---------------------------------------------------
+
+
+def test_quotes_french_guillemets_and_inversion():
+    text = (
+        "Le ministre Jean Dupont était à Lyon mardi.\n\n"
+        "« Nous ne céderons pas sur la réforme », a déclaré Jean Dupont.\n\n"
+        "« C'est une question de justice », a-t-il ajouté."
+    )
+    found = extract_quotes(text, ents(text, "Jean Dupont"), "fr")
+    assert [q.text for q in found] == [
+        "« Nous ne céderons pas sur la réforme »",
+        "« C'est une question de justice »",
+    ]
+    assert [q.speaker for q in found] == ["Jean Dupont", "Jean Dupont"]
+    assert speaker_text(text, found[1]) == "il"
+
+
+def test_quotes_french_indirect_speech():
+    text = "Jean Dupont a affirmé que la réforme serait votée avant l'été."
+    (q,) = extract_quotes(text, ents(text, "Jean Dupont"), "fr")
+    assert not q.direct and q.text.startswith("que la réforme")
+    assert q.speaker == "Jean Dupont"
+
+
+def test_quotes_spanish_quote_and_indirect_speech():
+    text = (
+        "La ministra Ana García habló en Madrid.\n\n"
+        "«No vamos a ceder ante la presión», dijo García.\n\n"
+        "García aseguró que el acuerdo está cerca."
+    )
+    found = extract_quotes(text, ents(text, "Ana García", "García"), "es")
+    assert [q.direct for q in found] == [True, False]
+    assert found[0].text == "«No vamos a ceder ante la presión»"
+    assert all(q.speaker == "Ana García" for q in found)
+
+
+# --- robustness and the stage -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   \n\n ", "\u200b\u202e“", "”" * 50, "« » “ ” ‘ ’ ''", "said said said"]
+)
+def test_quotes_odd_input_does_not_crash(text):
+    for lang in ("en", "fr", "es", "xx", None):
+        for q in extract_quotes(text, [], lang):
+            assert text[q.start : q.end] == q.text
+
+
+def test_quotes_huge_text_does_not_crash():
+    para = "“We will keep going,” Maria Lopez said. The council said it agreed.\n\n"
+    text = para * 400
+    found = extract_quotes(text, ents(text, "Maria Lopez"))
+    assert len(found) >= 400
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(list("ab .,\n\"“”«»‘’'") + ["said ", "he ", "Lopez ", "que ", "We "]),
+        max_size=60,
+    ).map("".join)
+)
+def test_quotes_spans_are_faithful(text):
+    for q in extract_quotes(text, ents(text, "Lopez")):
+        assert text[q.start : q.end] == q.text
+        if q.speaker_start is not None:
+            assert 0 <= q.speaker_start < q.speaker_end <= len(text)
+
+
+def test_quotes_stage_fills_document():
+    text = "“We will rebuild the bridge,” Maria Lopez said."
+    doc = Document(id="d1", text=text, language="en", entities=ents(text, "Maria Lopez"))
+    assert quotes(doc) is doc
+    assert doc.quotes and doc.quotes[0].speaker == "Maria Lopez"
