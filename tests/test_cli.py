@@ -122,3 +122,30 @@ def test_cli_search_prints_highlighted_snippets(runner, corpus, db_path):
     result = run(runner, "search", "tram", "--db", db_path)
     assert result.exit_code == 0, result.output
     assert "tram" in result.stdout and "[[" not in result.stdout
+
+
+def test_cli_brief_llm_rewrite_keeps_only_supported_sentences(runner, corpus, db_path, fake_llm):
+    url, handler = fake_llm
+
+    def answer(body):  # echo the first extractive sentence, then invent a claim
+        first = body["messages"][1]["content"].splitlines()[0].split("] ", 1)[1]
+        return f"{first} [1]\nThe harbour will close for good next year with 9,999 jobs lost. [1]"
+
+    handler.answer = answer
+    run(runner, "ingest", corpus, "--db", db_path)
+    storyline = json.loads(run(runner, "stories", "--db", db_path, "--json").stdout.splitlines()[-1])[0]["id"]
+    result = run(runner, "brief", storyline, "--db", db_path, "--format", "json", "--llm", url)
+    data = json.loads(result.stdout)
+    accepted, rejected = data["rewrite"]["accepted"], data["rewrite"]["rejected"]
+    assert len(accepted) == 1 and len(rejected) == 1 and "9,999" in rejected[0]["text"]
+    cited = accepted[0]["citations"][0]
+    assert cited == {k: data["sentences"][0][k] for k in ("document", "start", "end")}
+    assert data["sentences"]  # the cited extractive briefing is still there
+
+
+def test_cli_brief_without_llm_sends_nothing(runner, corpus, db_path, fake_llm):
+    _url, handler = fake_llm
+    run(runner, "ingest", corpus, "--db", db_path)
+    storyline = json.loads(run(runner, "stories", "--db", db_path, "--json").stdout.splitlines()[-1])[0]["id"]
+    assert "rewrite" not in json.loads(run(runner, "brief", storyline, "--db", db_path, "--format", "json").stdout)
+    assert handler.seen == []

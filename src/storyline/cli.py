@@ -224,16 +224,24 @@ def show(item_id, db, config, as_json, versions):
 @config_option
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--llm", "llm_endpoint", metavar="URL",
+              help="Also have an OpenAI-compatible model (e.g. http://127.0.0.1:8080/v1) rewrite the briefing; "
+                   "sentences its cited spans do not support are dropped.")
+@click.option("--llm-model", default="default", show_default=True, help="Model name sent to the --llm server.")
 @handle_errors
-def brief(item_id, db, config, fmt, output):
+def brief(item_id, db, config, fmt, output, llm_endpoint, llm_model):
     """Print the cited briefing of a storyline (or of the storyline an event belongs to).
+
+    The API key for --llm, if the server needs one, is read from STORYLINE_LLM_API_KEY.
 
     Example: storyline brief sl-3f2a9c01be --format md
     """
     from .briefs import render_brief
 
+    llm = {"endpoint": llm_endpoint, "model": llm_model,
+           "api_key": os.environ.get("STORYLINE_LLM_API_KEY")} if llm_endpoint else None
     with open_store(db) as store:
-        text = render_brief(store, item_id, fmt, load_settings(config))
+        text = render_brief(store, item_id, fmt, load_settings(config), llm=llm)
     _write_output(text, output)
 
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import pytest
 
 from storyline.errors import ConfigError, StageError
@@ -135,35 +131,6 @@ def test_briefing_odd_input_does_not_crash(text):
 
 
 # --- LLM rewrite --------------------------------------------------------------------
-
-
-class _FakeChat(BaseHTTPRequestHandler):
-    answer = ""
-    seen: list[dict] = []
-
-    def do_POST(self):  # noqa: N802 (http.server API)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).seen.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
-        payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": type(self).answer}}]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def fake_llm():
-    server = HTTPServer(("127.0.0.1", 0), _FakeChat)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _FakeChat.seen = []
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1", _FakeChat
-    server.shutdown()
-    server.server_close()
 
 
 def test_briefing_rewrite_keeps_only_supported_sentences(fake_llm):
