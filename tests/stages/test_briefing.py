@@ -175,3 +175,13 @@ def test_briefing_support_check():
     assert supported("Velto is building a battery factory near Brennick with 1,800 jobs.", src)[0]
     assert not supported("Velto is building a battery factory near Brennick with 2,500 jobs.", src)[0]
     assert not supported("The mayor of Brennick resigned after a corruption scandal.", src)[0]
+
+
+@pytest.mark.parametrize("total, sizes, expected", [
+    (7, [5, 4], [4, 3]), (7, [7, 5, 4], [3, 2, 2]), (3, [1, 1, 1, 1, 1], [1, 1, 1, 0, 0]),
+    (7, [10], [7]), (7, [1, 20], [1, 6]),
+])
+def test_briefing_storyline_shares_sentences_over_events(total, sizes, expected):
+    from storyline.stages.briefing import _shares
+
+    assert _shares(total, sizes) == expected and sum(expected) == total

@@ -326,12 +326,37 @@ class Briefing(Stage):
             if len(batch.documents) > len(docs):  # a one-event storyline's briefing says it all
                 briefings.append(_record(f"{event_id}", brief(docs, sentences=size, reports=reports),
                                          storyline=batch.storyline, event=event_id))
-        all_reports = [Report(r["original"], r["copies"]) for e in events for r in e["reports"]]
-        briefings.append(_record(batch.storyline, brief(batch.documents, sentences=size, reports=all_reports),
-                                 storyline=batch.storyline))
+        storyline_sentences: list[BriefingSentence] = []
+        # A storyline's briefing walks through its events in time, each given sentences in
+        # proportion to its coverage (at least one), so a big follow-up cannot crowd out
+        # the event the story began with.
+        ordered = sorted(by_event.items(), key=lambda item: (min(d.published or "9999" for d in item[1]), item[0]))
+        for (event_id, docs), share in zip(ordered, _shares(size, [len(d) for _e, d in ordered])):
+            reports = next(([Report(r["original"], r["copies"]) for r in e["reports"]]
+                            for e in events if e["id"] == event_id), None)
+            storyline_sentences += brief(docs, sentences=share, reports=reports) if share else []
+        briefings.append(_record(batch.storyline, storyline_sentences, storyline=batch.storyline))
         batch.store.put_records("event", events)
         batch.store.delete_records("briefing", storyline=batch.storyline)
         batch.store.put_records("briefing", briefings)
+
+
+def _shares(total: int, sizes: list[int]) -> list[int]:
+    """Split `total` sentences over events of these sizes: proportional, one each at least
+    (while there are sentences to give), remainders to the biggest."""
+    if not sizes:
+        return []
+    shares = [1 if i < total else 0 for i in range(len(sizes))]
+    left = total - sum(shares)
+    weight = sum(sizes)
+    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        extra = min(left, int(round(left * sizes[i] / weight)) if weight else 0)
+        shares[i] += extra
+        left -= extra
+        weight -= sizes[i]
+    if left > 0:
+        shares[max(range(len(sizes)), key=lambda i: sizes[i])] += left
+    return shares
 
 
 def _record(record_id: str, sentences: list[BriefingSentence], *, storyline: str | None,
