@@ -196,3 +196,61 @@ def test_figures_seeds_group_and_normalise():
     assert len(aid) == 1 and len({m["document"] for m in aid[0].mentions}) == 2 and aid[0].agreement == "agree"
     trade = [m for f in figs for m in f.mentions if m["value"] == 12_850_000_000]
     assert trade and trade[0]["unit"] == "USD"
+
+
+@pytest.mark.parametrize("a, qa, b, qb, agree", [
+    (1_000_000, "more than", 1_000_000, "", True), (1_000_000, "nearly", 1_200_000, "", False),
+    (1_500, "some", 1_200, "", False), (1_500, "about", 1_450, "", True), (300, "", 310, "", False),
+    (1_000_000, "more than", 1_100_000, "about", True),
+])
+def test_figures_agreement_follows_the_wording(a, qa, b, qb, agree):
+    assert values_agree(a, b, qa, qb) is agree
+
+
+@pytest.mark.parametrize("text, language, value", [
+    ("The flood killed at least nine people on Sunday.", "en", 9), ("The death toll stood at nine on Monday.", "en", 9),
+    ("Neuf personnes ont trouvé la mort.", "fr", 9), ("Tres mineros murieron en el pozo.", "es", 3),
+])
+def test_figures_small_number_words_count_as_tolls(text, language, value):
+    found = extract_figures(text, language)
+    assert found and found[0].value == value
+
+
+@pytest.mark.parametrize("text", ["One of the two countries agreed.", "Two reporters asked three questions."])
+def test_figures_small_number_words_alone_are_no_figures(text):
+    assert extract_figures(text, "en") == []
+
+
+def test_figures_tolls_with_different_fates_stay_apart():
+    texts = {
+        "a": "The flood killed at least nine people. Four people were still missing on Sunday.",
+        "b": "Nine people died in the flood, and four people remain missing, officials said.",
+    }
+    figs, _ = _group(texts)
+    groups = sorted(sorted(m["value"] for m in f.mentions) for f in figs)
+    assert groups == [[4.0, 4.0], [9.0, 9.0]]
+    assert all(f.agreement == "agree" for f in figs)
+
+
+def test_figures_a_follow_up_events_new_value_is_an_update_not_a_dispute():
+    texts = {
+        "a": "The Amber Corridor will cost $3.4 billion, ministers agreed.",
+        "b": "The Amber Corridor cost has risen to $3.9 billion, up from the $3.4 billion agreed last year.",
+        "c": "The Amber Corridor cost has now risen to $4.1 billion.",
+    }
+    mentions = {d: extract_figures(t, "en") for d, t in texts.items()}
+    figs = group_figures(mentions, texts, {"a": "ev-2024", "b": "ev-2025", "c": "ev-2025"})
+    groups = sorted(sorted(m["value"] for m in f.mentions) for f in figs)
+    assert [3.4e9, 3.4e9] in groups and [3.9e9, 4.1e9] in groups
+    assert {f.agreement for f in figs if len(f.mentions) == 2} == {"agree", "disagree"}
+
+
+def test_figures_elided_currency_is_inherited():
+    text = "El coste ha subido hasta los 4.100 millones de dólares, frente a los 3.400 millones previstos."
+    assert [(m.value, m.unit) for m in extract_figures(text, "es")] == [(4.1e9, "USD"), (3.4e9, "USD")]
+
+
+def test_figures_compound_adjectives_are_figures_but_ages_are_not():
+    assert [(m.text, m.value, m.unit) for m in extract_figures("It ended a 108-day strike.", "en")] == [
+        ("108-day", 108.0, "days")]
+    assert extract_figures("A 20-year-old man was arrested.", "en") == []

@@ -301,6 +301,10 @@ RULES: tuple[Rule, ...] = (
         [
             r"^(?:read also|also read|read more|more to read|see also|related|recommended|watch|listen|further reading|more on this(?: story| topic)?|more from [^.]{1,40}?)\s*(?::|\||»|>|–|—|-|\u00a0|$)",
             r"^(?-i:READ ALSO|ALSO READ|READ MORE|SEE ALSO|RELATED|MORE|WATCH)\b",
+            # "Read more on NewsGlobe24": a pointer to the outlet, nothing after the name
+            r"^(?:read|see|find) (?:more|the full (?:story|article)) (?:on|at|from) [\w .'’&-]{2,40}$",
+            r"^(?:lire la suite|en savoir plus) sur [\w .'’&-]{2,40}$",
+            r"^(?:lea|leer|ver) más en [\w .'’&-]{2,40}$",
             r"^(?:(?:à )?lire aussi|(?:à )?lire également|(?:à )?voir aussi|à découvrir|découvrez aussi|à lire|sur le même (?:sujet|thème))\b",
             r"^(?:leer también|lea también|lee también|ver también|te puede interesar|le puede interesar|también te puede interesar|puede interesarte|puedes ver|mire|más información|te recomendamos)\s*(?::|\||»|–|—|-|\u00a0|$)",
             r"^(?:lesen sie auch|lesen sie mehr|lesen sie hier|lies auch|lies hier|mehr dazu|auch interessant|das könnte sie (?:auch )?interessieren|mehr zum thema|siehe auch|weiterlesen|mehr lesen|zum weiterlesen)\b",

@@ -52,6 +52,7 @@ _FIRST_NAME_GROUPS = (
     ("peter", "pete", "pierre", "pedro", "pyotr", "petr"),
     ("john", "johnny", "jon", "jean", "juan", "ivan", "johann", "johannes"),
     ("thomas", "tom", "tommy", "tomas"),
+    ("theodore", "theodor", "teodor", "teodoro", "fyodor", "fedor", "theo"),
     ("charles", "charlie", "chuck", "carlos", "karl", "carl"),
     ("george", "georges", "jorge", "georgy", "georgiy"),
     ("edward", "ed", "eddie", "ted", "eduardo", "edouard"),

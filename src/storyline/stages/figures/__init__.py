@@ -32,7 +32,8 @@ class Figures(Stage):
 
     def process_storyline(self, batch: Batch) -> None:
         grouped = group_figures({d.id: d.figures for d in batch.documents},
-                                {d.id: d.text for d in batch.documents})
+                                {d.id: d.text for d in batch.documents},
+                                {d.id: d.event for d in batch.documents if d.event})
         batch.store.delete_records("figure", storyline=batch.storyline)
         batch.store.put_records("figure", [{**asdict(f), "storyline": batch.storyline, "title": f.what}
                                            for f in grouped])

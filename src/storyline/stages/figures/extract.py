@@ -92,7 +92,8 @@ _TIME_UNITS = {
     "decade": "decades", "decades": "decades",
 }
 _MEASURES = {
-    "km": "km", "kilometres": "km", "kilometers": "km", "kilómetros": "km", "miles": "miles",
+    "km": "km", "kilometres": "km", "kilometers": "km", "kilómetros": "km", "kilomètres": "km",
+    "kilometre": "km", "kilometer": "km", "kilomètre": "km", "kilómetro": "km", "miles": "miles",
     "kg": "kg", "kilos": "kg", "tonnes": "t", "tons": "t", "toneladas": "t",
     "barrels": "barrels", "barils": "barrels", "barriles": "barrels", "mw": "MW", "gw": "GW",
 }
@@ -176,7 +177,7 @@ _HAS_DIGIT = re.compile(r"\d")
 # A digit-free text can only hold a figure through these words.
 _HAS_NUMBER_WORD = re.compile(
     r"\b(?:"
-    + "|".join(sorted({re.escape(w) for w, n in _UNITS.items() if n >= 10} | {re.escape(w) for w in _SCALES if len(w) > 2}))
+    + "|".join(sorted({re.escape(w) for w, n in _UNITS.items() if n >= 2} | {re.escape(w) for w in _SCALES if len(w) > 2}))
     + r")\b",
     re.IGNORECASE,
 )
@@ -298,6 +299,23 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Small numbers in words count only as a toll of people: "nine people", "three miners killed",
+# "the death toll stood at nine", "neuf personnes", "tres mineros".
+_TOLL_AFTER = re.compile(
+    r"\s+(?:[a-zé]+\s+)?(?:people|persons?|dead|deaths|killed|injured|wounded|missing|miners|workers|children|"
+    r"victims|soldiers|civilians|passengers|residents|personnes|morts|blessés|disparus|mineurs|enfants|"
+    r"victimes|personas|muertos|heridos|desaparecidos|mineros|niños|víctimas)\b", re.IGNORECASE)
+_TOLL_BEFORE = re.compile(r"\b(?:toll|bilan|balance)\b[^.]{0,30}\b(?:at|à|en|de)\s+$", re.IGNORECASE)
+
+
+def _is_money(unit: str) -> bool:
+    return unit.isupper() and len(unit) == 3
+
+
+def _toll(text: str, start: int, end: int) -> bool:
+    return bool(_TOLL_AFTER.match(text, end) or _TOLL_BEFORE.search(text[max(0, start - 50):start]))
+
+
 def extract_figures(text: str, language: str | None) -> list[FigureMention]:
     """Numbers with their unit and what they count.
 
@@ -344,8 +362,8 @@ def extract_figures(text: str, language: str | None) -> list[FigureMention]:
         ):
             value *= _SCALES.get(scale.group(1).lower(), 1)
             end, scaled = scale.end(), True
-        if is_word and not scaled and value < 10:
-            continue  # 'one of', 'two countries': too common to be a figure
+        if is_word and not scaled and value < 10 and not _toll(text, start, end):
+            continue  # 'one of', 'two countries': too common to be a figure; 'nine people killed' is one
         if is_word and raw.lower() in {"a", "an", "un", "une", "una", "uno"} and not scaled:
             continue
         # Currency before ('$', 'US$ ', '€') or after ('dollars', "d'euros", '€').
@@ -369,6 +387,8 @@ def extract_figures(text: str, language: str | None) -> list[FigureMention]:
             if next_word:
                 low = next_word.group(1).lower()
                 unit = _TIME_UNITS.get(low) or _MEASURES.get(low) or ("people" if low in _PEOPLE else "")
+        if not unit and _TOLL_BEFORE.search(text[max(0, start - 50):start]):
+            unit = "people"  # "the death toll stood at nine"
         has_unit = bool(unit) or scaled
         if _skip(text, match.start(), match.end(), raw, value, has_unit, is_word):
             continue
@@ -378,9 +398,36 @@ def extract_figures(text: str, language: str | None) -> list[FigureMention]:
             start -= len(qual.group(0))
         money = unit.isupper() and len(unit) == 3
         what = _what(text, start, end, money)
-        out.append(FigureMention(start, end, text[start:end], float(value), unit, what))
+        # Elided currency: "4.100 millones de dólares, frente a los 3.400 millones" - a scaled
+        # amount right after money in the same sentence is in that money's currency.
+        if not unit and scaled and out and _is_money(out[-1].unit) and start - out[-1].end < 60 \
+                and not re.search(r"[.!?\n]", text[out[-1].end:start]):
+            unit = out[-1].unit
+            what = _what(text, start, end, True)
+        # round(): 4.1 * 1e9 is 4099999999.9999995 in binary floating point
+        out.append(FigureMention(start, end, text[start:end], round(float(value), 6), unit, what))
         last_end = end
-    return out
+    return _with_compounds(text, out)
+
+
+# "a 108-day strike", "a 12-kilometre line": the number core stops at the hyphen, so these
+# compound adjectives are read here. "20-year-old" is an age, not a figure.
+_COMPOUND = re.compile(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})*|\d+)-(day|week|month|year|hour|mile|kilometre|kilometer|km)"
+                       r"(?!-old)\b", re.IGNORECASE)
+
+
+def _with_compounds(text: str, found: list[FigureMention]) -> list[FigureMention]:
+    taken = [(m.start, m.end) for m in found]
+    extra = []
+    for match in _COMPOUND.finditer(text):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        word = match.group(2).lower()
+        unit = _TIME_UNITS.get(word) or _MEASURES.get(word) or word
+        value = float(match.group(1).replace(",", ""))
+        extra.append(FigureMention(start, end, match.group(), value, unit, _what(text, start, end, False)))
+    return sorted(found + extra, key=lambda m: m.start) if extra else found
 
 
 def qualifier(mention_text: str) -> str:

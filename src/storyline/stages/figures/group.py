@@ -32,11 +32,14 @@ _CONCEPTS = (
                "prisoner détenu detenu emprisonn interné interne arrêt encarcel detenid preso"),
     ("KILL", "kill dead death died dying fatalit mort tué tue décè muert fallecid asesin"),
     ("INJURE", "injur wound hurt blessé blesse herid lesionad"),
+    ("MISSING", "missing unaccounted disappear disparu desaparecid"),
     ("AID", "aid assistance help grant donat aide ayuda asistencia subvenc subvention"),
     ("TRADE", "trade trading commerce commercial échange echange comercio intercambio"),
     ("FLEE", "fled flee refugee displac evacuat réfugi refugi desplazad évacu"),
     ("INFECT", "infect case contamin contagi"),
     ("PROTEST", "protest demonstrat rally manifest marcha"),
+    ("STRIKE", "strike walkout walked stoppage huelga paro grève greve débray"),
+    ("WORKER", "worker employee miner mineur minero trabajador ouvrier salarié salarie empleado obrer"),
     ("VOTE", "vote ballot voter électeur elector votant"),
     ("POPULATION", "population inhabitant habitant resident poblaci"),
     ("INVEST", "invest inversi investiss"),
@@ -55,11 +58,18 @@ _CONCEPT_PREFIXES = sorted(
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
 MAX_RATIO = 3.0  # values further apart than this count different things
+# Sources that dispute one figure stay within about a third of each other (1,200 vs 1,500
+# evacuated, 3,200 vs 4,000 strikers); 610 km of new track and a 1,140 km line are two things.
+DISPUTE_MAX_RATIO = 1.5
 LINK_THRESHOLD = 0.18
 # Equal values are weak evidence of one figure: context overlap can be lower.
 EQUAL_VALUE_BONUS = 0.08
+# Two reports of one event giving the same number of the same kind: most likely one figure
+# even when their sentences word it differently ("2,000 claimants", "2,000 people affected").
+SAME_EVENT_BONUS = 0.1
 _TOLERANCE_EXACT = 0.02
-_TOLERANCE_HEDGED = 0.25
+_TOLERANCE_HEDGED = 0.25  # "more than X" / "nearly X": how far past X the truth may lie
+_TOLERANCE_APPROX = 0.10  # "about", "some", "around": X give or take a tenth
 _ABOVE = {"more than", "over", "at least", "no less than", "no fewer than", "plus de",
           "au moins", "pas moins de", "más de", "al menos", "as many as"}
 _BELOW = {"fewer than", "less than", "under", "at most", "up to", "no more than", "nearly",
@@ -110,6 +120,33 @@ def _features(mention: FigureMention, text: str) -> Counter[str]:
     return bag
 
 
+# What happened to the people counted: two tolls with different fates ("nine killed",
+# "four missing") are two figures even in one sentence about one disaster.
+_FATES = frozenset({"KILL", "INJURE", "MISSING", "FLEE", "DETAIN"})
+_CLAUSE = re.compile(r"[^.;:!?()\n—–]{0,60}")
+
+
+def _fate(mention: FigureMention, text: str) -> str | None:
+    """The fate word closest to the number in its own clause, if any."""
+    after = _CLAUSE.match(text, mention.end).group()
+    before = text[max(0, mention.start - 60):mention.start]
+    before = re.split(r"[.;:!?()\n—–]", before)[-1]
+    best: tuple[int, str] | None = None
+    for chunk, sign in ((after, 1), (before, -1)):
+        for match in _WORD.finditer(fold(chunk)):
+            concept = _concept(match.group())
+            if concept in _FATES:
+                distance = match.start() if sign > 0 else len(chunk) - match.end()
+                if best is None or distance < best[0]:
+                    best = (distance, concept)
+                break
+    return best[1] if best else None
+
+
+def _other_event(events: Mapping[str, str], a: str, b: str) -> bool:
+    return bool(events.get(a)) and bool(events.get(b)) and events[a] != events[b]
+
+
 def _similarity(a: Counter[str], b: Counter[str]) -> float:
     shared = sum(min(a[k], b[k]) for k in a.keys() & b.keys())
     # Overlap over the smaller bag: a short sentence can fully match a long one.
@@ -117,31 +154,40 @@ def _similarity(a: Counter[str], b: Counter[str]) -> float:
 
 
 def values_agree(a: float, b: float, qual_a: str = "", qual_b: str = "") -> bool:
-    """Two reported values for one thing agree, hedges considered."""
-    top = max(abs(a), abs(b))
-    if top == 0 or abs(a - b) / top <= _TOLERANCE_EXACT:
-        return True
-    if not (qual_a or qual_b):
-        return False
-    if abs(a - b) / top > _TOLERANCE_HEDGED:
-        return False
-    # 'more than 1 million' cannot agree with 900,000; 'nearly 1 million' not with 1.2 million.
-    for value, hedge, other in ((a, qual_a, b), (b, qual_b, a)):
-        if hedge in _ABOVE and other < value * (1 - _TOLERANCE_EXACT):
-            return False
-        if hedge in _BELOW and other > value * (1 + _TOLERANCE_EXACT):
-            return False
-    return True
+    """Two reported values for one thing agree when the ranges their wording allows overlap.
+
+    A bare value allows ±1 %, "about"/"some" ±10 %, "more than X" [X, 1.25 X], "nearly X"
+    [0.75 X, X]: "more than 1 million" agrees with "1 million", "some 1,500" does not with 1,200.
+    """
+    (low_a, high_a), (low_b, high_b) = _range(a, qual_a), _range(b, qual_b)
+    return low_a <= high_b and low_b <= high_a
+
+
+def _range(value: float, hedge: str) -> tuple[float, float]:
+    v = abs(value)
+    if hedge in _ABOVE:
+        low, high = v, v * (1 + _TOLERANCE_HEDGED)
+    elif hedge in _BELOW:
+        low, high = v * (1 - _TOLERANCE_HEDGED), v
+    elif hedge:
+        low, high = v * (1 - _TOLERANCE_APPROX), v * (1 + _TOLERANCE_APPROX)
+    else:  # half each side, so two bare values agree within _TOLERANCE_EXACT of each other
+        low, high = v * (1 - _TOLERANCE_EXACT / 2), v * (1 + _TOLERANCE_EXACT / 2)
+    return (low, high) if value >= 0 else (-high, -low)
 
 
 def group_figures(
-    mentions_by_doc: Mapping[str, list[FigureMention]], texts: Mapping[str, str]
+    mentions_by_doc: Mapping[str, list[FigureMention]], texts: Mapping[str, str],
+    events: Mapping[str, str] | None = None,
 ) -> list[Figure]:
     """Group mentions that count the same thing and mark agreement.
 
     Args:
         mentions_by_doc: document id -> its FigureMentions (from `extract_figures`).
         texts: document id -> clean text the mention spans point into.
+        events: document id -> event id; equal values within one event link more easily,
+            and values from different events link only when they agree (a new value in
+            a follow-up event is an update, not a dispute).
 
     Returns:
         Figures sorted by id; every mention's `figure` is set. Ids depend only
@@ -157,6 +203,19 @@ def group_figures(
         for m in sorted(mentions_by_doc[doc_id], key=lambda m: (m.start, m.end)):
             items.append((doc_id, m, _features(m, text)))
     parent = list(range(len(items)))
+    fates = [frozenset({f}) if (f := _fate(m, texts.get(d, ""))) else frozenset() for d, m, _feat in items]
+    members = [{i} for i in range(len(items))]
+    # Different values in one sentence of one document are different figures ("risen to
+    # $3.9 billion, up from the $3.4 billion agreed"): their groups must never merge.
+    apart: dict[int, set[int]] = {}
+    for i, (di, mi, _fi) in enumerate(items):
+        for j in range(i + 1, len(items)):
+            dj, mj, _fj = items[j]
+            if dj != di:
+                break
+            if mi.value != mj.value and _same_sentence(texts.get(di, ""), mi, mj):
+                apart.setdefault(i, set()).add(j)
+                apart.setdefault(j, set()).add(i)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -164,6 +223,7 @@ def group_figures(
             i = parent[i]
         return i
 
+    links: list[tuple[bool, float, int, int]] = []
     by_family: dict[str, list[int]] = {}
     for i, (_d, m, _f) in enumerate(items):
         by_family.setdefault(_family(m.unit), []).append(i)
@@ -179,11 +239,31 @@ def group_figures(
                 same_doc = items[i][0] == items[j][0]
                 if same_doc and vi != vj and _same_sentence(texts.get(items[i][0], ""), items[i][1], items[j][1]):
                     continue  # a list: '13.8% of exports and 16.3% of imports'
+                if events and _other_event(events, items[i][0], items[j][0]) and not values_agree(
+                        vi, vj, qualifier(items[i][1].text), qualifier(items[j][1].text)):
+                    continue  # a later event's new value is an update, not a dispute between sources
                 score = _similarity(items[i][2], items[j][2])
                 if vi == vj:
                     score += EQUAL_VALUE_BONUS
+                    if events and events.get(items[i][0]) and events.get(items[i][0]) == events.get(items[j][0]):
+                        score += SAME_EVENT_BONUS
                 if score >= LINK_THRESHOLD:
-                    parent[find(i)] = find(j)
+                    agree = values_agree(vi, vj, qualifier(items[i][1].text), qualifier(items[j][1].text))
+                    if agree or vj <= vi * DISPUTE_MAX_RATIO:
+                        links.append((not agree, -score, i, j))
+    # Agreeing links first, strongest first: a value quoted again ("up from the $3.4 billion
+    # agreed") joins its own figure before a disagreeing link could pull it elsewhere.
+    for _disagree, _score, i, j in sorted(links):
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        if fates[ri] and fates[rj] and not fates[ri] & fates[rj]:
+            continue  # killed vs missing: not one figure
+        if any(apart.get(a, set()) & members[rj] for a in members[ri]):
+            continue
+        parent[ri] = rj
+        fates[rj] = fates[rj] | fates[ri]
+        members[rj] |= members[ri]
     groups: dict[int, list[int]] = {}
     for i in range(len(items)):
         groups.setdefault(find(i), []).append(i)
