@@ -278,3 +278,25 @@ def test_entities_shared_surname_follows_the_last_full_name():
     linker = EntityLinker()
     linker.link({"d": mentions})
     assert mentions[-1].entity == mentions[0].entity != mentions[1].entity
+
+
+def test_entities_rare_misspelt_place_tagged_org_joins_the_established_place():
+    from storyline.model import EntityMention
+
+    place = [EntityMention(0, 8, "Kessmere", "GPE") for _ in range(4)]
+    typo = EntityMention(0, 7, "Kesmere", "ORG")
+    EntityLinker().link({**{f"d{i}": [m] for i, m in enumerate(place)}, "d9": [typo]})
+    assert typo.entity == place[0].entity
+    company = EntityMention(0, 7, "Kesmere", "PERSON")  # a person is never merged by spelling
+    EntityLinker().link({**{f"d{i}": [m] for i, m in enumerate(place)}, "d9": [company]})
+    assert company.entity != place[0].entity
+
+
+def test_entities_institution_named_in_another_language_is_one_entity():
+    from storyline.model import EntityMention
+
+    english = EntityMention(0, 24, "Corridor Investment Bank", "ORG")
+    spanish = EntityMention(0, 31, "Banco de Inversión del Corredor", "ORG")
+    other = EntityMention(0, 15, "Banco Santander", "ORG")
+    EntityLinker().link({"en": [english], "es": [spanish, other]})
+    assert spanish.entity == english.entity != other.entity

@@ -208,6 +208,43 @@ def _person_cue(text: str, start: int, end: int) -> bool:
     return _title_before(text, start) or bool(_SAID.match(text[end:end + 30]))
 
 
+# "the town of Kessmere", "in Kessmere", a dateline "KESSMERE, Valdoria —": a place, whatever
+# the small model says (it tags unfamiliar place names PERSON or ORG).
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:town|city|village|capital|port|province|region|district|county|state|republic)\s+of"
+    r"|\b(?:ville|village|région|province|capitale)\s+de|\b(?:ciudad|pueblo|región|provincia|capital)\s+de"
+    r"|\b(?:in|near|outside)|\b(?:à|près de|en|cerca de))\s+$", re.IGNORECASE)
+_DATELINE_AFTER = re.compile(r"\s*(?:,\s*[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?\s*)?(?:\([^)]{1,40}\)\s*)?(?:—|–|--|:)")
+
+
+def _place_cue(text: str, start: int, end: int, label: str) -> bool:
+    before = text[max(0, start - 40):start]
+    if label == "PERSON" and _PLACE_BEFORE.search(before):
+        return True  # a person is rarely "in X" or "the town of X"
+    if label == "ORG" and re.search(r"\b(?:town|city|village)\s+of\s+$", before, re.IGNORECASE):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return (not text[line_start:start].strip() and text[start:end].isupper()
+            and bool(_DATELINE_AFTER.match(text, end)))
+
+
+# A name ending in a corporate or institutional word is an organisation, whatever the small
+# model says ("Sendra Hydro", "Meridian Wire" come out as PERSON).
+_ORG_LAST_WORDS = {
+    "hydro", "energy", "power", "airlines", "airways", "bank", "group", "holdings", "corp",
+    "corporation", "inc", "ltd", "llc", "plc", "company", "industries", "motors", "systems",
+    "technologies", "partners", "media", "news", "times", "post", "wire", "telecom",
+    "petroleum", "oil", "gas", "mining", "steel", "pharma", "foods", "university",
+    "institute", "foundation", "association", "council", "ministry", "agency", "authority",
+    "commission", "committee", "party", "union", "army", "police", "network", "press",
+}  # fmt: skip
+
+
+def _org_cue(text: str, start: int, end: int) -> bool:
+    words = text[start:end].split()
+    return len(words) >= 2 and words[-1].lower().strip(".,") in _ORG_LAST_WORDS
+
+
 def _mentions_from_doc(doc, text: str, language: str) -> list[EntityMention]:
     out: list[EntityMention] = []
     for ent in doc.ents:
@@ -218,12 +255,16 @@ def _mentions_from_doc(doc, text: str, language: str) -> list[EntityMention]:
             mention_label = label
             # A speech verb after a span makes a person only of multi-word ORG
             # spans ('China said' is a country speaking).
-            if titled or (
+            if label == "PERSON" and not titled and _org_cue(text, start, end):
+                mention_label = "ORG"
+            elif titled or (
                 label != "PERSON"
                 and (label == "ORG" and " " in text[start:end] or _title_before(text, start))
                 and _person_cue(text, start, end)
             ):
                 mention_label = "PERSON"
+            elif label in ("PERSON", "ORG") and _place_cue(text, start, end, label):
+                mention_label = "GPE"
             out.append(EntityMention(start, end, text[start:end], mention_label))
     if language == "es":
         out = _add_capitalised(text, out)

@@ -28,6 +28,7 @@ from typing import Any
 from storyline.model import Entity, EntityMention
 from storyline.stages.entities.names import (
     COARSE,
+    gloss_key,
     is_short_form,
     name_key,
     same_name,
@@ -45,6 +46,18 @@ _TIE_ORDER = {"PERSON": 0, "GPE": 1, "ORG": 2, "LOC": 3, "FAC": 4, "NORP": 5, "M
 
 def _coarse(label: str) -> str:
     return COARSE.get(label, "misc")
+
+
+# NER tags a misspelt place it has never seen as an organisation ("Kesmere" beside "Kessmere"):
+# a name seen once or twice may join an established place (or organisation) of the other kind.
+RARE_VOTES, ESTABLISHED_VOTES = 2, 4
+
+
+def _rare_org_place(state: "_EntityState", labels: Counter[str], coarse: str) -> bool:
+    # Votes, not documents: within one link() call documents are counted only at the end.
+    support = sum(state.labels.values()) + sum(state.pending.values())
+    return ({coarse, state.coarse()} == {"org", "place"} and sum(labels.values()) <= RARE_VOTES
+            and support >= ESTABLISHED_VOTES)
 
 
 def _blocks(tokens: tuple[str, ...]) -> set[str]:
@@ -142,6 +155,7 @@ class EntityLinker:
         self._entities: dict[str, _EntityState] = {}
         self._key2id: dict[str, str] = {}
         self._blocks: dict[str, set[str]] = {}
+        self._gloss: dict[str, str] = {}  # institution name glossed into English -> entity id
         self._forced: dict[str, str] = {}  # variant key -> canonical key (user)
         self._vetoes: set[tuple[str, str]] = set()
         self._redirects: dict[str, str] = {}  # removed entity id -> the one it went into
@@ -293,6 +307,9 @@ class EntityLinker:
             if old in members:
                 members.discard(old)
                 members.add(new)
+        for glossed, owner in self._gloss.items():
+            if owner == old:
+                self._gloss[glossed] = new
         affected = set()
         for doc_id, rows in self._contrib.items():
             for row in rows:
@@ -419,7 +436,8 @@ class EntityLinker:
             # Names first (cached, cheap), then types and vetoes for the few that match.
             if not any(same_name(tokens, tuple(other.split()), person) for other in state.keys):
                 continue
-            if state.coarse() != coarse and not self._mixed(state, labels) and not self._caps.get(key):
+            if state.coarse() != coarse and not self._mixed(state, labels) and not self._caps.get(key) \
+                    and not _rare_org_place(state, labels, coarse):
                 continue
             if person and not state.is_person() and len(tokens) > 1 and not any(
                 same_name(tokens, tuple(other.split()), False) for other in state.keys
@@ -433,6 +451,12 @@ class EntityLinker:
         if best is not None:
             self._bind(key, best[1])
             return best[1]
+        # The same institution named in another language ("Banco de Inversión del Corredor").
+        if not person:
+            owner = self._gloss.get(gloss_key(key) or "")
+            if owner in self._entities and not self._vetoed(key, owner) and self._entities[owner].coarse() != "per":
+                self._bind(key, owner)
+                return owner
         # A full person name whose surname is an entity already ('Blinken' seen
         # alone before 'Antony Blinken' arrived): join it when unambiguous.
         if person and len(tokens) > 1:
@@ -594,6 +618,9 @@ class EntityLinker:
             state.touch()
         for block in _blocks(tuple(key.split())):
             self._blocks.setdefault(block, set()).add(entity_id)
+        glossed = gloss_key(key)
+        if glossed:
+            self._gloss.setdefault(glossed, entity_id)
 
     def _move_key(self, key: str, target: str) -> set[str]:
         """Point `key` at `target`, moving what documents contributed under it."""

@@ -100,9 +100,18 @@ def name_key(text: str) -> str:
     return _SINGLE_LETTERS.sub(lambda m: m.group().replace(" ", ""), key)
 
 
+# Place-name words that change with the language of the report ("Puerto Alder", "Port Alder").
+_PLACE_WORDS = {"puerto": "port", "porto": "port", "lago": "lake", "lac": "lake", "monte": "mount",
+                "mont": "mount", "cabo": "cape", "cap": "cape", "nueva": "new", "nuevo": "new",
+                "nouvelle": "new", "nouveau": "new", "isla": "island", "ile": "island"}
+
+
 @lru_cache(maxsize=131072)
 def translit(token: str) -> str:
     """Collapse spelling differences common between transliterations."""
+    token = _PLACE_WORDS.get(token, token)
+    if token.startswith("ye") and len(token) > 4:  # Cyrillic Е: Yermekov/Ermekov, Yerevan/Erevan
+        token = "e" + token[2:]
     for old, new in _TRANSLIT:
         if old in token:
             token = token.replace(old, new)
@@ -174,7 +183,13 @@ def same_name(a: tuple[str, ...], b: tuple[str, ...], person: bool) -> bool:
         return similar_first_name(a[0], b[0]) and all(
             similar_token(x, y) for x, y in zip(a[1:], b[1:])
         )
+    if not person:  # French country names: Marovie/Marovia, Syrie/Syria, Tunisie/Tunisia
+        a, b = tuple(map(_place_ending, a)), tuple(map(_place_ending, b))
     return all(similar_token(x, y) for x, y in zip(a, b))
+
+
+def _place_ending(token: str) -> str:
+    return token[:-2] + "ia" if len(token) >= 5 and token.endswith("ie") else token
 
 
 def _compact_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -191,3 +206,41 @@ def is_short_form(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
         return False
     tail = full[-len(short):]
     return all(similar_token(x, y) for x, y in zip(short, tail))
+
+
+# --- names of institutions across languages ------------------------------------------------
+# "Banco de Inversión del Corredor" and "Corridor Investment Bank" are one bank: the words of an
+# institution's name, glossed into English, form the same bag. Folded keys, no accents.
+_INSTITUTION_WORDS = """
+banco bank|banque bank|banca bank|mundial world|mondiale world|mondial world|inversion investment
+investissement investment|desarrollo development|developpement development|corredor corridor
+corridor corridor|ministerio ministry|ministere ministry|tribunal court|corte court|cour court
+suprema supreme|supreme supreme|constitucional constitutional|constitutionnel constitutional
+consejo council|conseil council|comision commission|commission commission|union union
+unidas united|unies united|naciones nations|nations nations|organizacion organisation
+organisation organisation|organizacion organization|partido party|parti party|sindicato union
+syndicat union|federacion federation|federation federation|asociacion association
+association association|agencia agency|agence agency|nacional national|national national
+nationale national|central central|europea european|europeen european|europeenne european
+camara chamber|chambre chamber|diputados deputies|deputes deputies|asamblea assembly
+assemblee assembly|parlamento parliament|parlement parliament|senado senate|senat senate
+fondo fund|fonds fund|monetario monetary|monetaire monetary|internacional international
+international international|salud health|sante health|comercio trade|commerce trade
+policia police|police police|ejercito army|armee army|mineros miners|mineurs miners
+trabajadores workers|travailleurs workers|empresa company|societe company|compania company
+inspeccion inspection|inspection inspection|seguridad safety|securite safety|presas dams
+barrages dams|protection protection|proteccion protection|civil civil|civile civil
+"""
+INSTITUTION_GLOSS = dict(pair.split() for pair in re.split(r"[|\n]", _INSTITUTION_WORDS) if pair.strip())
+INSTITUTION_GLOSS.update({english: english for english in list(INSTITUTION_GLOSS.values())})
+_LINKING_WORDS = frozenset("de del la le les des el los las of the for and y et d l du".split())
+
+
+def gloss_key(key: str) -> str | None:
+    """The bag of an institution name's words in English, or None when the name has fewer
+    than two words the glossary knows (too little to claim two names are one)."""
+    tokens = [t for t in key.split() if t not in _LINKING_WORDS]
+    glossed = [INSTITUTION_GLOSS.get(t) for t in tokens]
+    if len(tokens) < 2 or sum(g is not None for g in glossed) < 2:
+        return None
+    return " ".join(sorted(g or t for g, t in zip(glossed, tokens)))

@@ -135,7 +135,11 @@ def _similar(a: _Item, b: _Item, idf: dict[str, float]) -> bool:
                 soft, hits = _soft_overlap(sa, sb)
                 if hits >= MIN_SHARED and soft >= CROSS_LINGUAL:
                     return True
-    return False
+    if other_speaker or (len(a.sentences) == 1 and len(b.sentences) == 1):
+        return False
+    # Short sentences share too few words alone; "X; we Y" vs "X. We Y" is one statement.
+    ratio, shared = _overlap(set().union(*a.sentences), set().union(*b.sentences), idf)
+    return shared >= MIN_SHARED and ratio >= SAME
 
 
 def _weight(text: str, m: QuoteMention) -> float:

@@ -74,6 +74,12 @@ _SPEECH = {
     "dijo", "afirmó", "declaró", "aseguró", "añadió", "agregó", "explicó", "señaló",
     "sostuvo", "advirtió", "subrayó", "manifestó", "indicó", "expresó",
 }  # fmt: skip
+# Machine translation keeps the French/Spanish historic present (`…, tells X`,
+# `…, she adds`): a content-first clause with such a cue is a quote that lost its marks.
+_HISTORIC_PRESENT = {
+    "tells", "adds", "declares", "states", "insists", "explains", "notes", "warns", "replies",
+}  # fmt: skip
+_SPEECH |= _HISTORIC_PRESENT
 # A learned cue word must be a cue this often (share of its uses in PolNeAR train).
 LEARNED_CUE = 0.6
 _AUX = {
@@ -404,7 +410,7 @@ def _trailing_cue(doc: _Doc, idx: list[int]) -> _Attribution | None:
         content = (toks[idx[0]].start, toks[c - 1].end)
         words = set(low[idx[0] : c])
         inverted = src is not None and src[0] > cue[0]
-        direct = inverted or bool(words & _FIRST_PERSON[doc.lang])
+        direct = inverted or low[j] in _HISTORIC_PRESENT or bool(words & _FIRST_PERSON[doc.lang])
         return _Attribution([content], cue=cue, source=src, direct=direct)
     return None
 
