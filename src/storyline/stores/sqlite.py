@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,9 +47,14 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX keys_target ON keys(ns, target)",
         "CREATE TABLE analysis (doc_id TEXT PRIMARY KEY, stamp TEXT NOT NULL, data TEXT NOT NULL)",
     ],
+    [
+        # put_reject looks a reject up before adding it (re-runs must not duplicate it).
+        "CREATE INDEX rejects_origin ON rejects(origin)",
+    ],
 ]
 
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
+BUSY_RETRIES = 3
 
 
 class SQLiteStore(SQLStore):
@@ -94,9 +100,22 @@ class SQLiteStore(SQLStore):
 
     def _begin(self) -> None:
         # IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout
-        # instead of failing half-way through a batch.
+        # instead of failing half-way through a batch. A writer holding the lock longer
+        # than the timeout (a huge batch) gets a few more chances before we give up.
+        for attempt in range(BUSY_RETRIES + 1):
+            try:
+                with self._translate():
+                    self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except StoreUnavailable:
+                if attempt == BUSY_RETRIES:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def _begin_read(self) -> None:
+        # DEFERRED: a read transaction; in WAL mode it reads one snapshot and blocks nobody.
         with self._translate():
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("BEGIN DEFERRED")
 
     def _commit(self) -> None:
         with self._translate():
