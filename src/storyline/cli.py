@@ -128,7 +128,11 @@ def ingest(paths, db, config, as_json, engine, scheduler):
     else:
         rate = f" ({summary['docs_per_s']} docs/s)" if summary["docs_per_s"] else ""
         out.print(f"stored {report.stored} new, {report.versions} new versions, {report.unchanged} unchanged, "
-                  f"{len(report.rejected)} rejected in {report.seconds:.1f}s{rate}")
+                  f"{report.rejects} rejected in {report.seconds:.1f}s{rate}")
+        for reason, count in report.reject_reasons.most_common():
+            out.print(f"  {count:>6}  rejected: {escape(reason)}")
+        if report.rejects:
+            out.print("  (every reject, with its input, is in the store's rejects table; `storyline export` lists them)")
     sys.exit(report.exit_code)
 
 

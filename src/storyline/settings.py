@@ -36,6 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ingest.batch_size", 256, "Documents processed and committed together; a crash loses at most one uncommitted batch."),
     Setting("ingest.workers", 0, "Worker processes for the per-document stages; 0 = one per CPU core."),
     Setting("ingest.min_parallel", 64, "Batches smaller than this run in-process (starting workers costs more than it saves)."),
+    Setting("ingest.doc_timeout", 60.0, "Seconds one document may spend in the ingest-phase stages before it is rejected; 0 = no limit."),
     Setting("clean.max_html_bytes", 10_000_000, "HTML pages larger than this are rejected before parsing."),
     Setting("language.min_score", 0.4, "Below this langdetect confidence the language is recorded as unknown ('und')."),
     Setting("dedup.threshold", 0.8, "Estimated Jaccard similarity of word 5-shingles above which a document is a near-duplicate."),
@@ -44,6 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("storylines.threshold", 0.2, "Similarity above which an event joins an existing storyline."),
     Setting("briefing.sentences", 7, "Sentences in a briefing (5-10 reads best)."),
     Setting("analysis.workers", 0, "Worker processes for the deep-analysis stages (NER, quotes); 0 = one per CPU core."),
+    Setting("analysis.doc_timeout", 120.0, "Seconds one document may spend in the per-document analysis stages; past it the document keeps what earlier stages found and gets a problem record; 0 = no limit."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
