@@ -37,6 +37,8 @@ URL_LIST_EXTENSIONS = {".urls"}
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]")
 _PATH_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _URL_LINE = re.compile(r"^\s*https?://\S+\s*$", re.I)
+_WEAK_MAGIC = {b"MZ", b"BZh"}
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _MAGIC = {
     b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image", b"PK\x03\x04": "a ZIP archive", b"\x7fELF": "an executable",
@@ -381,6 +383,62 @@ def _iter_feed(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
         yield doc
 
 
+# --- fetching guard ---------------------------------------------------------------
+
+FETCH_SCHEMES = ("http", "https")
+
+
+def check_fetch_url(url: str, *, allow_private: bool = False, resolve=None) -> list[str]:
+    """Refuse a URL that storyline must not fetch; return the addresses it may connect to.
+
+    Only http(s) is fetched, and never a host that is, or resolves to, a loopback,
+    private, link-local, multicast, reserved or unspecified address (a page that links
+    to `http://127.0.0.1:8080/admin` or `file:///etc/passwd` must not make us read it),
+    unless `allow_private`. A fetcher should connect to one of the returned addresses,
+    not resolve the name again (a DNS answer can change between check and use).
+
+    Args:
+        url: the URL to check.
+        allow_private: allow private and loopback hosts (an intranet archive).
+        resolve: `socket.getaddrinfo`-like function (tests pass a fake one).
+
+    Raises:
+        InputError: the scheme, host or address is refused, or the host does not resolve.
+    """
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise InputError(url, f"malformed URL ({exc})") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in FETCH_SCHEMES:
+        raise InputError(url, f"refusing to fetch a {scheme or 'scheme-less'} URL: only http and https")
+    if not host:
+        raise InputError(url, "URL has no host")
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = (resolve or socket.getaddrinfo)(host, port or (443 if scheme == "https" else 80),
+                                                     proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError) as exc:
+            raise InputError(url, f"cannot resolve host {host!r} ({exc})") from exc
+        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses:
+        raise InputError(url, f"cannot resolve host {host!r}")
+    if not allow_private:
+        for address in addresses:
+            plain = getattr(address, "ipv4_mapped", None) or address
+            if not plain.is_global or plain.is_multicast:
+                raise InputError(url, f"refusing to fetch from {host} ({address} is not a public address); "
+                                      "allow private addresses to fetch from an intranet")
+    return [str(a) for a in addresses]
+
+
 # --- decoding -----------------------------------------------------------------
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
@@ -393,7 +451,9 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 def binary_kind(raw: bytes) -> str | None:
     """Name the binary format of `raw`, or None when it may be text."""
     for magic, kind in _MAGIC.items():
-        if raw.startswith(magic):
+        # Short ASCII signatures also start real text ("MZ Holdings said..."): those
+        # count only when binary bytes follow (an MZ header is full of NULs).
+        if raw.startswith(magic) and (magic not in _WEAK_MAGIC or _CONTROL_BYTE.search(raw[:64])):
             return kind
     if any(raw.startswith(bom) for bom, _ in _BOMS):
         return None
