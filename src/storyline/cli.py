@@ -3,6 +3,7 @@ and prints the result. Results go to stdout; progress, logs and warnings to stde
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -17,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .errors import NotFound, StorylineError
+from .errors import ExportError, NotFound, StorylineError
 from .settings import SETTINGS, load_settings
 from .stores import DEFAULT_DB, open_store
 
@@ -342,8 +343,18 @@ def demo(db):
 
 def _write_output(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
-        err.print(f"wrote {output}")
+        # Exactly where asked (never a name made from ids), via a temporary file and an
+        # atomic rename, so an interrupted export cannot leave half a file behind.
+        target = Path(output)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            raise ExportError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        err.print(f"wrote {escape(output)}")
     else:
         sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
 
