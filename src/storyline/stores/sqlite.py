@@ -85,6 +85,20 @@ class SQLiteStore(SQLStore):
             raise StoreUnavailable(f"cannot open store {self.path}: {exc} (is it a storyline database?)") from exc
         self._migrate()
 
+    def _migrate(self) -> None:
+        # Only a store that needs a migration takes the write lock: readers opening the
+        # store while an ingest writes must not queue behind its batches.
+        if self._schema_current():
+            return
+        super()._migrate()
+
+    def _schema_current(self) -> bool:
+        with self._translate():
+            if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+                return False
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return row is not None and int(row[0]) >= len(self._migrations())
+
     @contextmanager
     def _translate(self):
         try:
