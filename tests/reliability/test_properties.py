@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import sqlite3
 import unicodedata
@@ -23,7 +24,8 @@ from storyline.stores.sqlite import fts_query
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-PROPS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(max_examples=int(os.environ.get("STORYLINE_HYPOTHESIS_EXAMPLES", "150")), deadline=None,
+                 suppress_health_check=[HealthCheck.too_slow])
 
 # Text with the awkward parts of Unicode over-represented.
 awkward = st.text(st.one_of(

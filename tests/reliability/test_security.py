@@ -52,6 +52,7 @@ def test_security_lookup_by_hostile_id_is_not_found(tmp_path, doc_id):
             store.get_document(doc_id)
 
 
+@pytest.mark.slow
 def test_security_export_and_brief_write_exactly_where_asked(tmp_path):
     corpus = tmp_path / "corpus"
     write(corpus, "dock.txt", "Dredging starts in Ellisport\n\n" + BODY)
@@ -70,6 +71,7 @@ def test_security_export_and_brief_write_exactly_where_asked(tmp_path):
     assert not missing.parent.exists()
 
 
+@pytest.mark.slow
 def test_security_ingest_never_fetches_listed_urls(tmp_path):
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
