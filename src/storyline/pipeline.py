@@ -99,7 +99,7 @@ class Pipeline:
         except DocumentTimeout:
             message = f"took longer than {budget:g} s in stage '{current}'"
             if phase == "ingest":
-                return doc, problems, message + f" (ingest.doc_timeout)"
+                return doc, problems, message + " (ingest.doc_timeout)"
             problems.append((current or phase, "DocumentTimeout", message + " (analysis.doc_timeout)"))
             return doc, problems, None
         if phase == "ingest" and not (doc.text or "").strip():

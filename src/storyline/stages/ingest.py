@@ -504,7 +504,7 @@ def _mostly_utf8(raw: bytes) -> bool:
     """
     text = raw.decode("utf-8", "surrogateescape")
     bad = len(_SURROGATE.findall(text))
-    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
     return good >= 4 * bad
 
 
