@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import html
 import json
 
-from .errors import NotFound
+from .errors import ConfigError, NotFound
 from .settings import Settings
 from .stores.base import Store
 from .views import find_kind, storyline_view
@@ -26,7 +25,12 @@ def _storyline_of(store: Store, item_id: str) -> str:
 
 def render_brief(store: Store, item_id: str, fmt: str = "md", settings: Settings | None = None) -> str:
     """The briefing of the storyline `item_id` names (a storyline, event or document id)."""
-    view = storyline_view(store, _storyline_of(store, item_id), settings)
+    storyline_id = _storyline_of(store, item_id)
+    if fmt == "html":  # one HTML renderer: the self-contained report (report.py)
+        from .report import render_report
+
+        return render_report(store, [storyline_id], settings)
+    view = storyline_view(store, storyline_id, settings)
     sentences = (view["briefing"] or {}).get("sentences", [])
     if fmt == "json":
         return json.dumps({"storyline": view["id"], "title": view["title"], "sentences": sentences,
@@ -44,8 +48,4 @@ def render_brief(store: Store, item_id: str, fmt: str = "md", settings: Settings
         for n, s in enumerate(sentences, start=1):
             lines.append(f"[{n}] {s['document']} characters {s['start']}-{s['end']}")
         return "\n".join(lines)
-    items = "".join(
-        f'<li>{html.escape(s["text"])} <cite title="{html.escape(s["document"])} '
-        f'[{s["start"]}:{s["end"]}]">[{n}]</cite></li>' for n, s in enumerate(sentences, start=1))
-    return (f'<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(view["title"])}</title>'
-            f'</head><body><h1>{html.escape(view["title"])}</h1><ol>{items}</ol></body></html>')
+    raise ConfigError(f"unknown brief format {fmt!r} (md, html or json)")

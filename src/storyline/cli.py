@@ -341,6 +341,62 @@ def demo(db):
         run_demo(db, out=out, err=err, progress=bar)
 
 
+@cli.group()
+def alias() -> None:
+    """Teach the entity linker: merge a name variant into an entity, or forbid it.
+
+    Corrections are logged in the store and obeyed by every later run.
+
+    Example: storyline alias add "Brannik" "Teodor Brannick"
+    """
+
+
+def _alias_command(action: str, verb: str):
+    @alias.command(verb, help=f"{'Merge VARIANT into' if action == 'merge' else 'Never merge VARIANT into'} "
+                              f"the entity named CANONICAL.\n\nExample: storyline alias {verb} \"Okafor\" \"Grace Okafor\"")
+    @click.argument("variant")
+    @click.argument("canonical")
+    @db_option
+    @json_option
+    @handle_errors
+    def command(variant, canonical, db, as_json):
+        from .stages.entities import apply_alias
+
+        with open_store(db) as store:
+            result = apply_alias(store, action, variant, canonical)
+        if as_json:
+            print_json(result)
+        else:
+            out.print(f"{escape(result['title'])} (recorded as {result['id']}; {result['documents']} documents re-linked)")
+    return command
+
+
+_alias_command("merge", "add")
+_alias_command("veto", "veto")
+
+
+@alias.command("list")
+@db_option
+@json_option
+@handle_errors
+def alias_list(db, as_json):
+    """List the recorded alias corrections, newest first.
+
+    Example: storyline alias list
+    """
+    from .curation import alias_corrections
+
+    with open_store(db) as store:
+        items = alias_corrections(store)
+    if as_json:
+        print_json(items)
+        return
+    for c in items:
+        out.print(f"{c['at']}  {escape(c['title'])}")
+    if not items:
+        out.print("no alias corrections yet")
+
+
 def _write_output(text: str, output: str | None) -> None:
     if output:
         # Exactly where asked (never a name made from ids), via a temporary file and an
@@ -375,3 +431,8 @@ def main() -> None:
         err.print(f"[red]internal error:[/red] {type(exc).__name__}: {escape(str(exc))} "
                   "(set STORYLINE_DEBUG=1 for a traceback, and please report it)")
         sys.exit(3)
+
+
+from . import cli_web  # noqa: E402  (after the shared decorators it imports)
+cli.add_command(cli_web.serve)
+cli.add_command(cli_web.report)

@@ -348,11 +348,15 @@ def analyze(store: Store, settings: Settings | None = None, *, storylines: Itera
     started = time.perf_counter()
     stamp = analysis_stamp(settings)
     wanted = None if storylines is None else set(storylines)
-    stale = store.stale_analysis(stamp)
-    if wanted is not None:
-        stale = [d.id for d in store.iter_documents(stale) if d.storyline in wanted]
+    if wanted is None:
+        stale = store.stale_analysis(stamp)
+    else:  # only the documents of the wanted storylines: never scan the whole corpus for one page
+        ids = [d.id for storyline in sorted(wanted) for d in store.iter_documents(storyline=storyline)]
+        fresh_ids = {d for d, p in store.get_analysis_stamps(ids).items() if p == stamp}
+        stale = [i for i in ids if i not in fresh_ids]
     own_engine = not isinstance(engine, Engine)
-    engine = make_engine(engine, settings, analysis=True) if own_engine and stale else engine
+    if own_engine:
+        engine = make_engine(engine, settings, analysis=True) if stale else None
     try:
         for start in range(0, len(stale), settings.ingest.batch_size):
             docs = list(store.iter_documents(stale[start:start + settings.ingest.batch_size]))
@@ -377,8 +381,10 @@ def analyze(store: Store, settings: Settings | None = None, *, storylines: Itera
 
 def _analyze_storylines(store, pipeline, stamp, wanted, fresh, report, progress) -> None:
     members: dict[str, list[tuple[str, int, str | None]]] = {}
-    for doc in store.iter_documents():
-        if doc.storyline and (wanted is None or doc.storyline in wanted):
+    docs = store.iter_documents() if wanted is None else (
+        d for storyline in sorted(wanted) for d in store.iter_documents(storyline=storyline))
+    for doc in docs:
+        if doc.storyline:
             members.setdefault(doc.storyline, []).append((doc.id, doc.version, doc.event))
     old = store.get_states("storyline_stamp", list(members))
     todo = []
@@ -387,23 +393,32 @@ def _analyze_storylines(store, pipeline, stamp, wanted, fresh, report, progress)
         if old.get(storyline_id) != digest:
             todo.append((storyline_id, digest, [r[0] for r in rows]))
     stages = [s for s in pipeline.phase("analysis") if s.has("process_storyline")]
-    for storyline_id, digest, ids in todo:
-        docs = canonical_order(list(store.iter_documents(ids)))
-        payloads = store.get_analysis(ids)
-        for doc in docs:
-            _attach(doc, payloads.get(doc.id))
-        batch = Batch(docs, store, pipeline.settings, storyline=storyline_id, new=[i for i in ids if i in fresh])
+    try:
+        for storyline_id, digest, ids in todo:
+            _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids, fresh, report)
+            if progress:
+                progress("analyse storylines", 1, len(todo))
+    finally:
         with store.transaction():
-            for stage in stages:
-                try:
-                    stage.process_storyline(batch)
-                except StorylineError:
-                    raise
-                except Exception as exc:  # record and go on: one storyline must not block the rest
-                    store.put_problem(stage.name, None, type(exc).__name__, f"storyline {storyline_id}: {exc}"[:500])
-                    report.problems += 1
-            store.put_analysis({d.id: _payload(d) for d in docs}, stamp)
-            store.put_state("storyline_stamp", {storyline_id: digest})
-        report.storylines += 1
-        if progress:
-            progress("analyse storylines", 1, len(todo))
+            for stage in pipeline.phase("analysis"):
+                stage.finish(store)
+
+
+def _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids, fresh, report) -> None:
+    docs = canonical_order(list(store.iter_documents(ids)))
+    payloads = store.get_analysis(ids)
+    for doc in docs:
+        _attach(doc, payloads.get(doc.id))
+    batch = Batch(docs, store, pipeline.settings, storyline=storyline_id, new=[i for i in ids if i in fresh])
+    with store.transaction():
+        for stage in stages:
+            try:
+                stage.process_storyline(batch)
+            except StorylineError:
+                raise
+            except Exception as exc:  # record and go on: one storyline must not block the rest
+                store.put_problem(stage.name, None, type(exc).__name__, f"storyline {storyline_id}: {exc}"[:500])
+                report.problems += 1
+        store.put_analysis({d.id: _payload(d) for d in docs}, stamp)
+        store.put_state("storyline_stamp", {storyline_id: digest})
+    report.storylines += 1

@@ -8,6 +8,7 @@ A stage is a class with up to three parts, each optional:
   events), run in the main process, in canonical order.
 - `process_storyline(batch)`: analysis-phase work over one storyline's documents
   (entity linking, quote merging, briefings), run lazily when a storyline changed.
+- `finish(store)`: once at the end of a run, to save state kept in memory.
 
 `@stage` registers a class; a plain function `(doc, settings) -> Document` is wrapped
 into a per-document stage. Built-in stages register themselves exactly as a plugin
@@ -60,6 +61,10 @@ class Stage:
         return None
 
     def process_storyline(self, batch: Batch) -> None:
+        return None
+
+    def finish(self, store: "Store") -> None:
+        """Called once at the end of a run: save state kept in memory across batches."""
         return None
 
     @classmethod

@@ -29,14 +29,15 @@ class Setting:
     name: str  # "section.key"
     default: Any
     help: str
+    affects_results: bool = True  # False for speed knobs: they must not invalidate cached analysis
 
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("ingest.max_bytes", 10_000_000, "Largest input file (or JSONL line) accepted, in bytes; bigger ones are rejected with a reason."),
-    Setting("ingest.batch_size", 256, "Documents processed and committed together; a crash loses at most one uncommitted batch."),
-    Setting("ingest.workers", 0, "Worker processes for the per-document stages; 0 = one per CPU core."),
-    Setting("ingest.min_parallel", 64, "Batches smaller than this run in-process (starting workers costs more than it saves)."),
-    Setting("ingest.doc_timeout", 60.0, "Seconds one document may spend in the ingest-phase stages before it is rejected; 0 = no limit."),
+    Setting("ingest.batch_size", 256, "Documents processed and committed together; a crash loses at most one uncommitted batch.", affects_results=False),
+    Setting("ingest.workers", 0, "Worker processes for the per-document stages; 0 = one per CPU core.", affects_results=False),
+    Setting("ingest.min_parallel", 64, "Batches smaller than this run in-process (starting workers costs more than it saves).", affects_results=False),
+    Setting("ingest.doc_timeout", 60.0, "Seconds one document may spend in the ingest-phase stages before it is rejected; 0 = no limit.", affects_results=False),
     Setting("clean.max_html_bytes", 10_000_000, "HTML pages larger than this are rejected before parsing."),
     Setting("language.min_score", 0.4, "Below this langdetect confidence the language is recorded as unknown ('und')."),
     Setting("dedup.threshold", 0.8, "Estimated Jaccard similarity of word 5-shingles above which a document is a near-duplicate."),
@@ -44,8 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("events.threshold", 0.3, "Similarity above which a document joins an existing event."),
     Setting("storylines.threshold", 0.2, "Similarity above which an event joins an existing storyline."),
     Setting("briefing.sentences", 7, "Sentences in a briefing (5-10 reads best)."),
-    Setting("analysis.workers", 0, "Worker processes for the deep-analysis stages (NER, quotes); 0 = one per CPU core."),
-    Setting("analysis.doc_timeout", 120.0, "Seconds one document may spend in the per-document analysis stages; past it the document keeps what earlier stages found and gets a problem record; 0 = no limit."),
+    Setting("analysis.workers", 0, "Worker processes for the deep-analysis stages (NER, quotes); 0 = one per CPU core.", affects_results=False),
+    Setting("analysis.doc_timeout", 120.0, "Seconds one document may spend in the per-document analysis stages; past it the document keeps what earlier stages found and gets a problem record; 0 = no limit.", affects_results=False),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -70,8 +71,10 @@ class Settings:
         return self._values.items()
 
     def digest(self) -> str:
-        """Short hash of the values, recorded as provenance of derived records."""
-        blob = json.dumps(self._values, sort_keys=True, default=str).encode()
+        """Short hash of the values that change results (speed knobs left out), recorded
+        as provenance of derived records."""
+        values = {k: v for k, v in self._values.items() if _BY_NAME[k].affects_results}
+        blob = json.dumps(values, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:12]
 
     def __getstate__(self):

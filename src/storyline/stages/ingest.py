@@ -25,6 +25,7 @@ from typing import Any, Iterable, Iterator
 from ..errors import InputError
 from ..model import Document
 from ..registry import stage
+from .clean.metadata import split_title
 
 # Extensions stripped from a file name to make its id (contract: "Document ids").
 ID_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".xml", ".json", ".gz", ".jsonl", ".rss", ".atom", ".text", ".xhtml")
@@ -635,9 +636,11 @@ def ingest(doc: Document, settings) -> Document:
         if kind:
             raise InputError(doc.origin, f"binary file ({kind}), not an HTML page", doc.id)
         return doc
-    doc.body = decode_bytes(doc.raw, doc.origin)[0]
-    if not doc.body.strip():
+    text = decode_bytes(doc.raw, doc.origin)[0]
+    if not text.strip():
         raise InputError(doc.origin, "empty document (no text)", doc.id)
+    title, doc.body = split_title(text)  # the first line may be the headline
+    doc.title = doc.title or title
     return doc
 
 

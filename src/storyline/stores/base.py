@@ -102,7 +102,12 @@ class Store(Protocol):
     # analysis cache ------------------------------------------------------
     def put_analysis(self, items: dict[str, dict[str, Any]], stamp: str) -> None: ...
 
+    def update_analysis(self, items: dict[str, dict[str, Any]]) -> None:
+        """Rewrite cached payloads in place (e.g. entity ids after a merge), keeping stamps."""
+
     def get_analysis(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
+
+    def get_analysis_stamps(self, doc_ids: Iterable[str]) -> dict[str, str]: ...
 
     def stale_analysis(self, stamp: str) -> list[str]:
         """Ids of current documents with no analysis made under `stamp`."""

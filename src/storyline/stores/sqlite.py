@@ -48,6 +48,15 @@ MIGRATIONS: list[list[str]] = [
         "CREATE TABLE analysis (doc_id TEXT PRIMARY KEY, stamp TEXT NOT NULL, data TEXT NOT NULL)",
     ],
     [
+        # Filters by outlet and language, and per-storyline record reads in id order.
+        "CREATE INDEX documents_source ON documents(source, storyline, event) WHERE current = 1",
+        "CREATE INDEX documents_language ON documents(language, storyline, event) WHERE current = 1",
+        "DROP INDEX records_storyline",
+        "CREATE INDEX records_storyline ON records(kind, storyline, id)",
+        "DROP INDEX records_event",
+        "CREATE INDEX records_event ON records(kind, event, id)",
+    ],
+    [
         # put_reject looks a reject up before adding it (re-runs must not duplicate it).
         "CREATE INDEX rejects_origin ON rejects(origin)",
     ],

@@ -1,32 +1,177 @@
-"""entities: people, organisations and places, linked across documents (placeholder)."""
+"""entities: people, organisations and places, linked into one record per referent.
 
-import hashlib
+Per document, `extract_entities` runs one spaCy NER pass and cleans the spans;
+per corpus, `EntityLinker.link` merges name variants into entities and keeps
+an alias memory the store persists (`to_state` / `from_state`).
+"""
 
-from ... import nlp
-from ...model import Document, EntityMention
-from ...registry import Batch, Stage, stage
-from ...text import fold
+from __future__ import annotations
 
-LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC"}
+import re
+from dataclasses import asdict
+
+from storyline.curation import alias_corrections, record_alias
+from storyline.model import Document, Entity, EntityMention
+from storyline.registry import Batch, Stage, stage
+from storyline.stages.entities.extract import extract_entities, extract_entities_batch
+from storyline.stages.entities.link import EntityLinker
+from storyline.stages.entities.names import name_key
+
+__all__ = [
+    "EntityLinker",
+    "entities",
+    "extract_entities",
+    "extract_entities_batch",
+    "link_documents",
+    "name_key",
+]
+
+
+def entities(doc: Document) -> Document:
+    """Stage: fill `doc.entities` with the mentions in `doc.text` (not yet linked)."""
+    doc.entities = extract_entities(doc.text, doc.language)
+    return doc
+
+
+def link_documents(docs: list[Document], linker: EntityLinker | None = None) -> list[Entity]:
+    """Link the mentions of `docs` (extracting them first where missing).
+
+    Returns every entity the linker knows; mention ids are set in place.
+    """
+    linker = linker or EntityLinker()
+    missing = [d for d in docs if not d.entities and d.text]
+    for doc, mentions in zip(missing, extract_entities_batch([(d.text, d.language) for d in missing])):
+        doc.entities = mentions
+    return linker.link({d.id: d.entities for d in docs})
+
+
+# --- the stage -------------------------------------------------------------------
+
+STATE_NS, STATE_KEY = "entities", "linker"
 
 
 @stage("entities", phase="analysis", requires=["doc.text", "doc.language"], assigns=["doc.entities"])
 class Entities(Stage):
+    """NER per document; per storyline, link mentions with the corpus-wide alias memory.
+
+    The linker is loaded once per run and saved in `finish`, where entity ids are
+    also made to follow each entity's canonical name, so the same corpus gives the
+    same ids in any arrival order (old ids redirect).
+    """
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.linker: EntityLinker | None = None
+        self._loaded_redirects: dict[str, str] = {}
+        self._touched_docs: set[str] = set()
+
     def process(self, doc: Document) -> Document:
-        parsed = nlp.load(doc.language, ("tok2vec", "ner"))(doc.text)
-        doc.entities = [EntityMention(e.start_char, e.end_char, e.text, LABELS[e.label_])
-                        for e in parsed.ents if e.label_ in LABELS and "\n" not in e.text]
-        return doc
+        return entities(doc)
+
+    def load(self, store) -> EntityLinker:
+        if self.linker is None:
+            self.linker = EntityLinker.from_state(store.get_state(STATE_NS, STATE_KEY) or {})
+            self._loaded_redirects = dict(self.linker._redirects)
+            # Corrections are replayed on every run, so a rebuilt alias memory still obeys them.
+            self._touched_docs |= apply_corrections(store, self.linker, alias_corrections(store))
+        return self.linker
 
     def process_storyline(self, batch: Batch) -> None:
-        records = {}
-        for doc in batch.documents:
-            for m in doc.entities:
-                m.entity = "en-" + hashlib.sha1(fold(m.text).encode()).hexdigest()[:10]
-                rec = records.setdefault(m.entity, {"id": m.entity, "name": m.text, "type": m.label,
-                                                    "variants": [], "documents": []})
-                if m.text not in rec["variants"]:
-                    rec["variants"].append(m.text)
-                if doc.id not in rec["documents"]:
-                    rec["documents"].append(doc.id)
-        batch.store.put_records("entity", records.values())
+        linker = self.load(batch.store)
+        linker.link({d.id: d.entities for d in batch.documents})
+        self._touched_docs.update(d.id for d in batch.documents)
+        batch.notes["entity_names"] = {e: linker._entities[e].name() for d in batch.documents
+                                       for e in {m.entity for m in d.entities if m.entity}}
+
+    def finish(self, store) -> None:
+        if self.linker is None or not self._touched_docs:
+            return
+        linker = self.linker
+        affected_docs = set(self._touched_docs)
+        for old, new in canonical_renames(linker):
+            try:
+                affected_docs |= linker.rename(old, new)
+            except ValueError:  # the name's id is held by an entity renamed later: keep the old id
+                continue
+        merged = {old: new for old, new in linker._redirects.items() if self._loaded_redirects.get(old) != new}
+        for old in merged:
+            store.redirect("entity", old, linker.resolve(old))
+        store.delete_records("entity", list(merged))
+        # Rewrite cached mentions whose entity id moved (merges, renames).
+        payloads = store.get_analysis(sorted(affected_docs))
+        for payload in payloads.values():
+            for mention in payload.get("entities", []):
+                if mention.get("entity"):
+                    mention["entity"] = linker.resolve(mention["entity"])
+        store.update_analysis(payloads)
+        changed, empty = linker.take_dirty()
+        store.delete_records("entity", sorted(empty))
+        store.put_records("entity", [_entity_record(e) for e in linker.entities() if e.id in changed])
+        store.put_state(STATE_NS, {STATE_KEY: linker.to_state()})
+        self._touched_docs.clear()
+        self._loaded_redirects = dict(linker._redirects)
+
+
+def apply_corrections(store, linker: EntityLinker, corrections: list[dict]) -> set[str]:
+    """Apply alias corrections (oldest first) and re-link the documents they move.
+
+    Returns the ids of the documents whose mentions changed; their storylines are
+    marked stale so quotes and briefings pick up the new names.
+    """
+    affected: set[str] = set()
+    for correction in sorted(corrections, key=lambda c: c.get("at", "")):
+        act = linker.add_alias if correction["action"] == "merge" else linker.veto
+        affected |= act(correction["variant"], correction["canonical"])
+    if affected:
+        payloads = store.get_analysis(sorted(affected))
+        mentions = {doc_id: [EntityMention(**m) for m in p.get("entities", [])] for doc_id, p in payloads.items()}
+        linker.link(mentions)
+        for doc_id, payload in payloads.items():
+            payload["entities"] = [asdict(m) for m in mentions[doc_id]]
+        store.update_analysis(payloads)
+        storylines = {d.storyline for d in store.iter_documents(sorted(affected)) if d.storyline}
+        store.delete_state("storyline_stamp", sorted(storylines))
+    return affected
+
+
+def apply_alias(store, action: str, variant: str, canonical: str) -> dict:
+    """Record an alias correction and apply it now (`storyline alias add|veto`).
+
+    Returns the correction record plus `documents`: how many documents changed entity.
+    """
+    record = record_alias(store, action, variant, canonical)
+    stage = Entities(None)
+    with store.transaction():
+        stage.load(store)  # replays every correction, this one included
+        moved = len(stage._touched_docs)
+        stage.finish(store)
+    return {**record, "documents": moved}
+
+
+def canonical_renames(linker: EntityLinker) -> list[tuple[str, str]]:
+    """(old id, new id) pairs that make each entity's id the slug of its canonical name."""
+    wanted: dict[str, list[tuple[str, str]]] = {}
+    for entity in linker.entities():
+        slug = _slug(name_key(entity.name)) or entity.id
+        wanted.setdefault(slug, []).append((min(linker._entities[entity.id].keys or {entity.id}), entity.id))
+    renames = []
+    for slug, owners in sorted(wanted.items()):
+        for n, (_key, entity_id) in enumerate(sorted(owners)):
+            target = slug if n == 0 else f"{slug}-{n + 1}"
+            if entity_id == target:
+                continue
+            while linker.taken(target) and target != entity_id:
+                n += 1
+                target = f"{slug}-{n + 1}"
+            if target != entity_id:
+                renames.append((entity_id, target))
+    return renames
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode().lower()).strip("-")[:40]
+
+
+def _entity_record(entity: Entity) -> dict:
+    return {"id": entity.id, "name": entity.name, "type": entity.type, "variants": entity.variants,
+            "documents": entity.documents, "title": entity.name}
