@@ -107,8 +107,6 @@ def test_hostile_text_files_in_legacy_encodings_decode_exactly(encoding, lang, l
 
 @pytest.mark.parametrize("form", ["meta-charset", "http-equiv"])
 @pytest.mark.parametrize("encoding, lang, label", [e for e in LEGACY if not e[0].startswith("utf")])
-@pytest.mark.xfail(reason="clean stage on main decodes HTML bytes as UTF-8 and ignores the declared charset; "
-                          "the clean rewrite (decode_html) honours it", strict=False)
 def test_hostile_html_with_declared_charset_decodes(tmp_path, settings, encoding, lang, label, form):
     sentence = LEGACY_SENTENCES[lang]
     title, paras = article(__import__("random").Random(2), "zork99998", paragraphs=3, dash="-")
