@@ -86,4 +86,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except (OSError, ValueError, subprocess.SubprocessError) as exc:  # the audit must not break CI by itself
+        print(f"dependency audit failed to run: {type(exc).__name__}: {exc}")
+        sys.exit(1 if os.environ.get("STORYLINE_AUDIT_STRICT") == "1" else 0)
