@@ -116,3 +116,10 @@ def test_cli_runs_as_a_module_without_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "storyline", "show", "x", "--db", str(tmp_path / "n.db")],
                           capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""})
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "no document" in proc.stderr
+
+
+def test_cli_search_prints_highlighted_snippets(runner, corpus, db_path):
+    run(runner, "ingest", corpus, "--db", db_path)
+    result = run(runner, "search", "tram", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert "tram" in result.stdout and "[[" not in result.stdout

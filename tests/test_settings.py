@@ -18,7 +18,7 @@ def test_settings_file_then_environment_override_key_by_key(tmp_path):
     path.write_text("[dedup]\nthreshold = 0.7\n[ingest]\nbatch_size = 10\n")
     settings = load_settings(path, environ={"STORYLINE_INGEST_BATCH_SIZE": "20"})
     assert settings.dedup.threshold == 0.7 and settings.ingest.batch_size == 20
-    assert settings.dedup.num_perm == 64  # untouched keys keep their defaults
+    assert settings.dedup.num_perm == 128  # untouched keys keep their defaults
     assert settings.digest() != load_settings(environ={}).digest()
 
 

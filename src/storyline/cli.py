@@ -261,8 +261,8 @@ def search(query, db, as_json, limit):
     if not hits:
         out.print(f"no documents match {query!r}")
     for h in hits:
-        snippet = escape(h.snippet).replace("[[", "[bold yellow]").replace("]]", "[/bold yellow]")
-        out.print(f"[bold]{escape(h.document)}[/bold]  {escape(h.title or '')}\n  {snippet}")
+        out.print(f"[bold]{escape(h.document)}[/bold]  {escape(h.title or '')}")
+        out.print(_highlight(h.snippet), soft_wrap=True)
 
 
 @cli.command()
@@ -397,6 +397,16 @@ def alias_list(db, as_json):
         out.print("no alias corrections yet")
 
 
+def _highlight(snippet: str):
+    """A search snippet with its [[matches]] in bold, built as rich Text (no markup parsing)."""
+    from rich.text import Text
+
+    text = Text("  ")
+    for n, part in enumerate(snippet.replace("]]", "[[").split("[[")):
+        text.append(part, style="bold yellow" if n % 2 else None)
+    return text
+
+
 def _write_output(text: str, output: str | None) -> None:
     if output:
         # Exactly where asked (never a name made from ids), via a temporary file and an
@@ -436,3 +446,5 @@ def main() -> None:
 from . import cli_web  # noqa: E402  (after the shared decorators it imports)
 cli.add_command(cli_web.serve)
 cli.add_command(cli_web.report)
+from .cli_scale import watch as _watch  # noqa: E402  (imported last: it uses this module's helpers)
+cli.add_command(_watch)

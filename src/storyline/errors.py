@@ -3,6 +3,7 @@
     StorylineError
       ConfigError        a setting is unknown, malformed or contradicts another
       InputError         an input could not be used (carries source and doc_id)
+        FetchError       a URL could not or may not be fetched (policy, robots.txt, HTTP, network)
       StageError         a stage failed on a document (carries stage and doc_id)
       StoreError
         StoreUnavailable the store cannot be opened or reached
@@ -38,6 +39,14 @@ class InputError(StorylineError):
         self.source = source
         self.reason = reason
         self.doc_id = doc_id
+
+
+class FetchError(InputError):
+    """A URL could not be fetched, or may not be (not http(s), a private address,
+    robots.txt); `source` is the URL and `reason` says why."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(url, reason)
 
 
 class StageError(StorylineError):

@@ -68,6 +68,12 @@ class Pipeline:
         check_order(names)
         self.settings = settings or load_settings()
         self.stages: list[Stage] = [REGISTRY[name](self.settings) for name in names]
+        self.generation: int | None = None  # the store's batch generation after our last write
+
+    def reset_batch_stages(self) -> None:
+        """Rebuild the stages with batch parts, dropping their in-memory caches (another
+        process wrote to the store since they were loaded)."""
+        self.stages = [type(s)(self.settings) if s.has("process_batch") else s for s in self.stages]
 
     def phase(self, phase: str) -> list[Stage]:
         return [s for s in self.stages if s.phase == phase]
@@ -186,15 +192,28 @@ def ingest(store: Store, paths: Iterable[str], settings: Settings | None = None,
         with open_store("news.db") as store:
             report = ingest(store, ["articles/"])
     """
-    pipeline = Pipeline(settings)
+    settings = settings or load_settings()
+    inputs = iter_inputs(paths, max_bytes=settings.ingest.max_bytes, skip=_store_files(store))
+    return ingest_items(store, inputs, settings, engine=engine, progress=progress, on_reject=on_reject,
+                        on_warning=on_warning)
+
+
+def ingest_items(store: Store, items: Iterable[Document | Rejected], settings: Settings | None = None, *,
+                 engine: Engine | str | None = None, progress: Progress | None = None,
+                 on_reject: Callable[[Rejected], None] | None = None,
+                 on_warning: Callable[[str], None] | None = None,
+                 pipeline: Pipeline | None = None) -> IngestReport:
+    """Ingest raw Documents (id, raw, format, origin set) built by other sources, such as
+    `storyline.watch`; `ingest` is this over the files under its paths. Pass the same
+    `pipeline` to successive calls to keep its batch stages' caches."""
+    pipeline = pipeline or Pipeline(settings)
     settings = pipeline.settings
     report = IngestReport()
     started = time.perf_counter()
     own_engine = not isinstance(engine, Engine)
     engine = make_engine(engine, settings) if own_engine else engine
     try:
-        inputs = iter_inputs(paths, max_bytes=settings.ingest.max_bytes, skip=_store_files(store))
-        for chunk in _chunks(inputs, settings.ingest.batch_size):
+        for chunk in _chunks(iter(items), settings.ingest.batch_size):
             _ingest_chunk(store, pipeline, engine, chunk, report, on_reject, on_warning)
             if progress:
                 progress("ingest", len(chunk), None)
@@ -260,8 +279,28 @@ def _ingest_chunk(store: Store, pipeline: Pipeline, engine: Engine, chunk: list[
         pending = deferred
 
 
-def _still_needed(store: Store, results: list, report: IngestReport) -> list:
-    """Inside the write transaction: drop documents another process stored meanwhile."""
+def _foreign_writes(store: Store, pipeline: Pipeline) -> bool:
+    """Take the store's batch lock; True unless this pipeline wrote the store's last batch.
+
+    Another process (or this run's first batch racing one) may have stored some of our
+    documents since they were checked, and batch stages' caches (dedup's LSH index,
+    event profiles) may miss its writes: those stages are rebuilt to reload from the store.
+    """
+    lock = getattr(store, "lock_batch", None)
+    if lock is None:
+        return False
+    generation = lock()
+    if pipeline.generation is not None and generation != pipeline.generation:
+        pipeline.reset_batch_stages()
+    foreign = generation != pipeline.generation
+    # Set before the batch commits: after a rollback the next batch sees a mismatch and
+    # rebuilds, which is right anyway (the stages' caches saw the lost batch).
+    pipeline.generation = generation + 1
+    return foreign
+
+
+def _recheck(store: Store, results: list, report: IngestReport) -> list:
+    """Drop documents another process stored while ours were being processed."""
     kept = []
     for result in results:
         doc = result[0]
@@ -278,9 +317,8 @@ def _process_and_store(store, pipeline, engine, todo, report, on_reject, on_warn
     results = engine.map_documents(pipeline, todo, "ingest")
     docs: list[Document] = []
     with store.transaction():
-        # Two ingests on one store: both may have found a document new before either
-        # stored it. We hold the write lock now, so this check is final.
-        results = _still_needed(store, results, report)
+        if _foreign_writes(store, pipeline):
+            results = _recheck(store, results, report)
         for doc, problems, reason in results:
             for stage_name, error, message in problems:
                 store.put_problem(stage_name, doc.id, error, message)

@@ -41,12 +41,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("clean.max_html_bytes", 10_000_000, "HTML pages larger than this are rejected before parsing."),
     Setting("language.min_score", 0.4, "Below this langdetect confidence the language is recorded as unknown ('und')."),
     Setting("dedup.threshold", 0.8, "Estimated Jaccard similarity of word 5-shingles above which a document is a near-duplicate."),
-    Setting("dedup.num_perm", 64, "MinHash permutations; more is more precise and slower."),
+    Setting("dedup.num_perm", 128, "MinHash permutations; more is more precise and slower."),
     Setting("events.threshold", 0.3, "Similarity above which a document joins an existing event."),
     Setting("storylines.threshold", 0.2, "Similarity above which an event joins an existing storyline."),
     Setting("briefing.sentences", 7, "Sentences in a briefing (5-10 reads best)."),
     Setting("analysis.workers", 0, "Worker processes for the deep-analysis stages (NER, quotes); 0 = one per CPU core.", affects_results=False),
     Setting("analysis.doc_timeout", 120.0, "Seconds one document may spend in the per-document analysis stages; past it the document keeps what earlier stages found and gets a problem record; 0 = no limit.", affects_results=False),
+    Setting("watch.host_delay", 1.0, "Seconds between two requests to one host by `storyline watch` (robots.txt Crawl-delay may raise it).", affects_results=False),
+    Setting("watch.retries", 3, "Retries of a request that timed out or got a 5xx/429 answer, with exponential backoff.", affects_results=False),
+    Setting("watch.backoff", 1.0, "Seconds before the first retry; doubled for each further one (capped at 60).", affects_results=False),
+    Setting("watch.timeout", 20.0, "Seconds to wait for a server to connect or answer.", affects_results=False),
+    Setting("watch.user_agent", "storyline/0.1 (news archive)", "User-Agent sent by `storyline watch`; robots.txt rules for 'storyline' apply.", affects_results=False),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

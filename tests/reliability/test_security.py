@@ -3,6 +3,7 @@ from where it must not be, and the API's write endpoints need the token."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import socket
@@ -14,7 +15,7 @@ from conftest import write
 from harness import TRACEBACK, run_cli
 from storyline.errors import InputError, NotFound
 from storyline.pipeline import ingest
-from storyline.stages.ingest import check_fetch_url
+from storyline.fetch import check_url
 from storyline.stores.sqlite import SQLiteStore
 
 BODY = ("The harbour board of Ellisport voted on Monday to dredge the northern channel, ending a dispute "
@@ -105,10 +106,18 @@ def test_security_ingest_never_fetches_listed_urls(tmp_path):
 
 
 def _resolver(*addresses):
+    """A getaddrinfo stand-in: IP literals resolve to themselves, names to `addresses`."""
     def resolve(host, port, **kw):
+        try:
+            answers = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            answers = list(addresses)
         return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
-                for a in addresses]
+                for a in answers]
     return resolve
+
+
+PUBLIC = "93.184.216.34"
 
 
 @pytest.mark.parametrize("url, why", [
@@ -118,35 +127,35 @@ def _resolver(*addresses):
     ("javascript:alert(1)", "only http and https"),
     ("data:text/html,<script>", "only http and https"),
     ("//example.org/no-scheme", "scheme-less"),
-    ("http://127.0.0.1/admin", "not a public address"),
-    ("http://[::1]:8080/", "not a public address"),
-    ("http://[::ffff:127.0.0.1]/", "not a public address"),
-    ("http://10.1.2.3/", "not a public address"),
-    ("http://192.168.0.1/", "not a public address"),
-    ("http://169.254.169.254/latest/meta-data/", "not a public address"),  # cloud metadata
-    ("http://0.0.0.0/", "not a public address"),
-    ("http://224.0.0.1/", "not a public address"),
-    ("http://[fd00::1]/", "not a public address"),
+    ("http://127.0.0.1/admin", "non-public address"),
+    ("http://[::1]:8080/", "non-public address"),
+    ("http://[::ffff:127.0.0.1]/", "non-public address"),
+    ("http://10.1.2.3/", "non-public address"),
+    ("http://192.168.0.1/", "non-public address"),
+    ("http://169.254.169.254/latest/meta-data/", "non-public address"),  # cloud metadata
+    ("http://0.0.0.0/", "non-public address"),
+    ("http://224.0.0.1/", "non-public address"),
+    ("http://[fd00::1]/", "non-public address"),
     ("http:///no-host", "no host"),
     ("http://example.org:99999/", "malformed URL"),
 ])
 def test_security_fetch_guard_refuses(url, why):
     with pytest.raises(InputError, match=why):
-        check_fetch_url(url, resolve=_resolver("93.184.216.34"))
+        check_url(url, resolve=_resolver(PUBLIC))
 
 
 @pytest.mark.parametrize("answer", ["127.0.0.1", "10.0.0.5", "::1", "169.254.169.254"])
 def test_security_fetch_guard_checks_what_a_name_resolves_to(answer):
     # 'localhost', '2130706433', '0x7f000001' or an attacker's DNS name pointing inwards.
-    with pytest.raises(InputError, match="not a public address"):
-        check_fetch_url("http://innocent.example/", resolve=_resolver("93.184.216.34", answer))
+    with pytest.raises(InputError, match="non-public address"):
+        check_url("http://innocent.example/", resolve=_resolver(PUBLIC, answer))
 
 
 def test_security_fetch_guard_allows_public_and_opted_in_private():
-    assert check_fetch_url("https://news.example/a", resolve=_resolver("93.184.216.34")) == ["93.184.216.34"]
-    assert check_fetch_url("http://127.0.0.1:8000/", allow_private=True) == ["127.0.0.1"]
-    with pytest.raises(InputError, match="cannot resolve"):
-        check_fetch_url("http://no-such-host.invalid/", resolve=_resolver())
+    check_url("https://news.example/a", resolve=_resolver(PUBLIC))
+    check_url("http://127.0.0.1:8000/", allow_private=True, resolve=_resolver())
+    with pytest.raises(InputError, match="no address|cannot resolve"):
+        check_url("http://no-such-host.invalid/", resolve=_resolver())
 
 
 def _write_routes(app) -> set[tuple[str, str]]:

@@ -17,11 +17,6 @@ def make_doc(doc_id: str, text: str, **fields) -> Document:
                     body=text, **fields)
 
 
-@pytest.fixture
-def store(sqlite_store):
-    return sqlite_store
-
-
 def test_store_documents_round_trip(store):
     doc = make_doc("d1", "The harbour strike ended on Monday.", title="Strike ends", source="Wire",
                    language="en", published="2024-03-04", removed=[Removed(0, 4, "junk")],

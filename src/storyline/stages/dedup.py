@@ -10,31 +10,44 @@ without re-reading it.
 from __future__ import annotations
 
 import re
+import zlib
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from ..model import Document
 from ..registry import Batch, Stage, stage
-from ..text import fold
 
 SHINGLE = 5
-STATE = "minhash"
+STATE = "minhash2"  # signatures made with crc32 shingle hashes (the first "minhash" used SHA-1)
 SCHEME = "affine32"  # named explicitly: stored signatures must be read back with the same scheme
 SEED = 1
+LSH_WEIGHTS = (0.1, 0.9)  # (false positive, false negative) weights for choosing LSH bands
 _WORD = re.compile(r"\w+")
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
-    words = _WORD.findall(fold(text))
+    words = _WORD.findall(text.casefold())
     if len(words) < size:
         return {" ".join(words).encode()} if words else set()
     return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
 
 
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int):
+    # datasketch draws the permutations anew for every MinHash: 2-3 ms a document.
+    return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+
+
 def signature(text: str, num_perm: int) -> bytes:
-    """MinHash signature of the text's word shingles, as compact uint32 bytes."""
-    mh = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME)
+    """MinHash signature of the text's word shingles, as compact uint32 bytes.
+
+    crc32 stands in for datasketch's SHA-1: stable across processes and runs (so stored
+    signatures stay comparable) and several times faster.
+    """
+    mh = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32,
+                 permutations=_permutations(num_perm))
     mh.update_batch(list(shingles(text)))
     return mh.hashvalues.astype(np.uint32).tobytes()
 
@@ -62,7 +75,10 @@ class Dedup(Stage):
 
     def _load(self, batch: Batch) -> MinHashLSH:
         if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+            # Recall-weighted bands: every candidate is verified against the threshold, so a
+            # missed copy costs more than a spurious candidate (at 128 permutations a pair at
+            # Jaccard 0.875 is found 99% of the time instead of 83%).
+            self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm, weights=LSH_WEIGHTS)
             for doc_id, value in batch.store.get_states(STATE).items():
                 sig, root = value["sig"], value["root"]
                 self._sigs[doc_id] = bytes.fromhex(sig)

@@ -199,18 +199,17 @@ def iter_inputs(paths: Iterable[str | os.PathLike], *, max_bytes: int = 10_000_0
         elif fmt == "json":
             yield from _iter_json(raw, origin)
         elif fmt == "feed":
-            yield from _iter_feed(raw, origin)
+            yield from iter_feed(raw, origin)
         elif fmt == "urls" or (fmt == "text" and _is_url_list(raw)):
             yield from _iter_urls(raw, origin)
         elif fmt in ("text", "html"):
-            yield _raw_document(doc_id_from_path(item), raw, origin, fmt)
+            yield raw_document(doc_id_from_path(item), raw, origin, fmt)
         else:
             yield Rejected(origin, "unsupported file type (expected .txt, .md, .html, .jsonl, .rss/.atom/.xml feed)",
                            doc_id_from_path(item), raw)
 
 
-
-def _raw_document(doc_id: str, raw: bytes, origin: str, fmt: str, **fields: Any) -> Document:
+def raw_document(doc_id: str, raw: bytes, origin: str, fmt: str, **fields: Any) -> Document:
     doc = Document(id=doc_id, raw=raw, raw_sha256=hashlib.sha256(raw).hexdigest(), origin=origin, format=fmt)
     for key, value in fields.items():
         setattr(doc, key, value)
@@ -281,7 +280,7 @@ def _iter_jsonl_lines(fh, origin: str, max_bytes: int) -> Iterator[Document | Re
         if not line.strip():
             continue
         records += 1
-        yield _record_document(line.strip(), where, f"{stem}-{number}")
+        yield record_document(line.strip(), where, f"{stem}-{number}")
     if not records:
         yield Rejected(origin, "empty JSONL file (no records)", None)
 
@@ -310,10 +309,10 @@ def _iter_json(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
         except RecursionError:
             yield Rejected(where, "invalid JSON (nested too deeply)", None)
             continue
-        yield _record_document(line, where, f"{stem}-{number}")
+        yield record_document(line, where, f"{stem}-{number}")
 
 
-def _record_document(line: bytes, where: str, fallback_id: str) -> Document | Rejected:
+def record_document(line: bytes, where: str, fallback_id: str) -> Document | Rejected:
     """One JSON article record; `raw` is the record's own bytes, so re-ingest is a no-op."""
     try:
         record = json.loads(line.decode("utf-8-sig"))
@@ -341,12 +340,12 @@ def _record_document(line: bytes, where: str, fallback_id: str) -> Document | Re
         fields[key] = str(value)
     if not fields.get("text", "").strip() and not fields.get("html", "").strip():
         return Rejected(where, "record has neither 'text' nor 'html'", doc_id, line)
-    doc = _raw_document(doc_id, line, where, "jsonl")
+    doc = raw_document(doc_id, line, where, "jsonl")
     doc.extra["record"] = fields
     return doc
 
 
-def _iter_feed(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
+def iter_feed(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
     import feedparser
 
     try:
@@ -379,65 +378,9 @@ def _iter_feed(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
             yield Rejected(where, "feed entry has no content", sanitize_id(key))
             continue
         line = json.dumps(fields, ensure_ascii=False, sort_keys=True).encode()
-        doc = _raw_document(sanitize_id(key), line, where, "feed")
+        doc = raw_document(sanitize_id(key), line, where, "feed")
         doc.extra["record"] = fields
         yield doc
-
-
-# --- fetching guard ---------------------------------------------------------------
-
-FETCH_SCHEMES = ("http", "https")
-
-
-def check_fetch_url(url: str, *, allow_private: bool = False, resolve=None) -> list[str]:
-    """Refuse a URL that storyline must not fetch; return the addresses it may connect to.
-
-    Only http(s) is fetched, and never a host that is, or resolves to, a loopback,
-    private, link-local, multicast, reserved or unspecified address (a page that links
-    to `http://127.0.0.1:8080/admin` or `file:///etc/passwd` must not make us read it),
-    unless `allow_private`. A fetcher should connect to one of the returned addresses,
-    not resolve the name again (a DNS answer can change between check and use).
-
-    Args:
-        url: the URL to check.
-        allow_private: allow private and loopback hosts (an intranet archive).
-        resolve: `socket.getaddrinfo`-like function (tests pass a fake one).
-
-    Raises:
-        InputError: the scheme, host or address is refused, or the host does not resolve.
-    """
-    import ipaddress
-    import socket
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url.strip())
-        host, port = parts.hostname, parts.port
-    except ValueError as exc:
-        raise InputError(url, f"malformed URL ({exc})") from exc
-    scheme = parts.scheme.lower()
-    if scheme not in FETCH_SCHEMES:
-        raise InputError(url, f"refusing to fetch a {scheme or 'scheme-less'} URL: only http and https")
-    if not host:
-        raise InputError(url, "URL has no host")
-    try:
-        addresses = [ipaddress.ip_address(host)]
-    except ValueError:
-        try:
-            infos = (resolve or socket.getaddrinfo)(host, port or (443 if scheme == "https" else 80),
-                                                     proto=socket.IPPROTO_TCP)
-        except (OSError, UnicodeError) as exc:
-            raise InputError(url, f"cannot resolve host {host!r} ({exc})") from exc
-        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    if not addresses:
-        raise InputError(url, f"cannot resolve host {host!r}")
-    if not allow_private:
-        for address in addresses:
-            plain = getattr(address, "ipv4_mapped", None) or address
-            if not plain.is_global or plain.is_multicast:
-                raise InputError(url, f"refusing to fetch from {host} ({address} is not a public address); "
-                                      "allow private addresses to fetch from an intranet")
-    return [str(a) for a in addresses]
 
 
 # --- decoding -----------------------------------------------------------------

@@ -1,15 +1,342 @@
-"""storylines: events threaded over time (placeholder: one storyline per event)."""
+"""The `storylines` stage: events threaded over time into storylines.
 
-from ..registry import Batch, Stage, stage
+A *storyline* is a chain of events linked by who and where, not by kind: a
+visit and the next visit to the same capitals by the same office, a verdict and
+its appeal, an earthquake and its rebuilding. Two earthquakes in different
+countries are two storylines; so are an election and a flood in one country.
 
+Criterion (separate from event identity, which asks "is this the same
+happening?"): an event joins the storyline whose profile it is closest to when
+all of these hold
+
+1. **Shared specifics**: they share at least `min_shared_names` distinct name
+   keys (capitalised words: people, organisations, places) that are not
+   *common* in the archive (a name in more than `common_name_share` of the
+   documents once the archive has `common_after` of them, e.g. a country
+   everyone writes about). One shared country name is never enough.
+2. **Participants and places overlap**: the IDF-weighted cosine of their name
+   profiles reaches `name_threshold`.
+3. **A common thread**: the cosine of their IDF-weighted term profiles reaches
+   `term_threshold`, so names alone (two unrelated stories about one
+   president) do not link.
+
+An event that meets no storyline founds `sl-<hash of its id>`. Once an event
+shares its storyline with another event it stays there (ids are stable); an
+event still alone in its storyline is looked at again when it grows. When
+events merge, the survivor keeps its storyline; a storyline left empty
+redirects to the survivor's.
+
+Storyline state lives in the same `EventState` as the events: profiles with ids
+`sl-...` and postings under keys `sl|<name>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from storyline.errors import NotFound
+from storyline.model import Document
+from storyline.registry import Batch, Stage, stage
+from storyline.stages.embed import EMBED_KEY
+from storyline.stages.events import (NAME_PREFIX, EventIndex, EventProfile, EventState, _add, _dot,
+                                     _norm, _short_hash, _top, _unit)
+
+__all__ = ["StorylineSettings", "StorylineProfile", "StorylineIndex"]
+
+POSTING_PREFIX = "sl|"
+
+
+@dataclass(frozen=True)
+class StorylineSettings:
+    """Knobs of the storyline linker (see the module docstring for the criterion)."""
+
+    min_shared_names: int = 3
+    name_threshold: float = 0.30
+    term_threshold: float = 0.20
+    common_name_share: float = 0.05
+    common_after: int = 200  # below this many documents no name counts as common
+    index_names: int = 12
+    posting_limit: int = 100
+    max_candidates: int = 30
+    lookup_depth: int = 30  # most recent storylines read from each posting list
+    profile_terms: int = 400
+    profile_names: int = 120
+
+
+@dataclass
+class StorylineProfile:
+    id: str
+    founder: str  # event that founded it
+    events: list[str] = field(default_factory=list)
+    names: dict[str, float] = field(default_factory=dict)  # sum of member events' unit name vectors
+    terms: dict[str, float] = field(default_factory=dict)
+    keys: list[str] = field(default_factory=list)
+    kind: str = "storyline"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: (v.copy() if isinstance(v, (dict, list)) else v) for k, v in vars(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "StorylineProfile":
+        return cls(**data)  # no copies: a changed profile is saved (copied) by `to_dict`
+
+
+class StorylineIndex:
+    """Links events into storylines; state shared with an `EventIndex`.
+
+    Example:
+        >>> events = EventIndex()
+        >>> storylines = StorylineIndex(events)
+        >>> assignments = events.assign(docs)               # doctest: +SKIP
+        >>> storylines.link(docs)                           # doctest: +SKIP
+        {'ev-…': 'sl-…', ...}
+    """
+
+    def __init__(self, events: EventIndex, settings: StorylineSettings | None = None):
+        self.events = events
+        self.state: EventState = events.state
+        self.settings = settings or StorylineSettings()
+
+    def link(self, docs: Iterable[Document] | None = None, event_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Place the events of `docs` (or `event_ids`) in storylines; sets `doc.storyline`.
+
+        Handles the merges of the `EventIndex`'s last batch first. Returns event id ->
+        storyline id for the events looked at.
+        """
+        docs = list(docs or [])
+        ids = set(event_ids or []) | {d.event for d in docs if d.event}
+        for merge in self.events.merges:
+            self._event_merged(merge.absorbed, merge.survivor, merge.absorbed_storyline)
+            ids.add(merge.survivor)
+        profiles = {p.id: p for p in self.events.profiles(sorted(ids)).values()}
+        out: dict[str, str] = {}
+        # Earlier events first, so a storyline is named after where it began.
+        for eid in sorted(profiles, key=lambda e: (profiles[e].first or "", profiles[e].founder, e)):
+            out[eid] = self._place(profiles[eid])
+        for d in docs:
+            if d.event:
+                ev = self.events.state.resolve([d.event])[d.event]
+                d.storyline = out.get(ev) or self._storyline_of(ev)
+        return {e: self.state.resolve([sl])[sl] for e, sl in out.items()}
+
+    def storyline_of(self, event_ids: Iterable[str]) -> dict[str, str]:
+        """event id -> current storyline id (redirects followed)."""
+        return {e: self._storyline_of(e) for e in event_ids}
+
+    # -- steps ----------------------------------------------------------------------------------
+
+    def _storyline_of(self, event_id: str) -> str | None:
+        prof = self.events.profiles([event_id]).get(event_id)
+        if not prof or not prof.storyline:
+            return None
+        return self.state.resolve([prof.storyline])[prof.storyline]
+
+    def _vectors(self, ev: EventProfile) -> tuple[dict[str, float], dict[str, float]]:
+        return _unit(ev.names), _unit(ev.terms)
+
+    def _place(self, ev: EventProfile) -> str:
+        current = self.state.resolve([ev.storyline])[ev.storyline] if ev.storyline else None
+        cur_prof = self._load(current) if current else None
+        names, terms = self._vectors(ev)
+        if cur_prof is not None and len(cur_prof.events) > 1:
+            self._refresh(cur_prof, ev, names, terms)
+            return cur_prof.id
+        best = self._best(ev, names, terms, exclude=current)
+        if best is not None:
+            if cur_prof is not None:  # leave the storyline it had alone
+                self.state.delete_profiles([cur_prof.id])
+                self.state.unpost({k: [cur_prof.id] for k in cur_prof.keys})
+                self.state.redirect(cur_prof.id, best.id)
+            target = best
+        elif cur_prof is not None:
+            target = cur_prof
+        else:
+            target = StorylineProfile(id="sl-" + _short_hash(ev.id), founder=ev.id)
+        self._refresh(target, ev, names, terms)
+        return target.id
+
+    def _refresh(self, sl: StorylineProfile, ev: EventProfile, names, terms) -> None:
+        """(Re)write event `ev`'s contribution to storyline `sl` and save both."""
+        s = self.settings
+        if ev.id not in sl.events:
+            sl.events.append(ev.id)
+        # An event's vectors change as it grows: the storyline keeps one unit vector per event,
+        # so it stores the per-event parts and rebuilds the sum.
+        parts = self.state.get_profiles([f"{sl.id}/{ev.id}"]).get(f"{sl.id}/{ev.id}")
+        if parts:
+            _add(sl.names, parts["names"], -1.0)
+            _add(sl.terms, parts["terms"], -1.0)
+        _add(sl.names, names)
+        _add(sl.terms, terms)
+        sl.names = {k: v for k, v in _top(sl.names, s.profile_names).items() if abs(v) > 1e-9}
+        sl.terms = {k: v for k, v in _top(sl.terms, s.profile_terms).items() if abs(v) > 1e-9}
+        self.state.put_profiles([{"id": f"{sl.id}/{ev.id}", "kind": "storyline-part",
+                                  "names": _top(names, s.profile_names), "terms": _top(terms, s.profile_terms)}])
+        keys = [POSTING_PREFIX + k for k in sorted(names, key=lambda k: (-names[k], k))[: s.index_names]]
+        new = [k for k in keys if k not in sl.keys]
+        sl.keys.extend(new)
+        self.state.post({k: [sl.id] for k in keys}, s.posting_limit)
+        self.state.put_profiles([sl.to_dict()])
+        if ev.storyline != sl.id:
+            ev.storyline = sl.id
+            self.state.put_profiles([ev.to_dict()])
+
+    def _common(self, names: Iterable[str]) -> set[str]:
+        """Names too common in the archive to tie two events together."""
+        s = self.settings
+        n = self.state.n_docs()
+        if n < s.common_after:
+            return set()
+        names = list(names)
+        df = self.state.df(NAME_PREFIX + k for k in names)
+        return {k for k in names if df.get(NAME_PREFIX + k, 0) > s.common_name_share * n}
+
+    def _best(self, ev: EventProfile, names, terms, exclude: str | None) -> StorylineProfile | None:
+        s = self.settings
+        keys = [POSTING_PREFIX + k for k in sorted(names, key=lambda k: (-names[k], k))[: s.index_names * 2]]
+        hits: dict[str, int] = {}
+        for ids in self.state.candidates(keys).values():
+            for i in set(ids[-s.lookup_depth:]):
+                hits[i] = hits.get(i, 0) + 1
+        ranked = sorted(hits, key=lambda i: (-hits[i], i))[: s.max_candidates]
+        resolved = self.state.resolve(ranked)
+        best, best_score = None, -1.0
+        for sid in sorted(set(resolved.values()) - {exclude}):
+            sl = self._load(sid)
+            if sl is None or not sl.events or sl.events == [ev.id]:
+                continue
+            score = self._match(names, terms, sl)
+            if score is not None and score > best_score:
+                best, best_score = sl, score
+        return best
+
+    def _match(self, names, terms, sl: StorylineProfile) -> float | None:
+        """The criterion of the module docstring; the name cosine when it holds, else None."""
+        s = self.settings
+        shared = set(names) & {k for k, v in sl.names.items() if v > 1e-9}
+        if len(shared) < s.min_shared_names:
+            return None
+        specific = shared - self._common(shared)
+        if len(specific) < s.min_shared_names:
+            return None
+        nn, nt = _norm(sl.names), _norm(sl.terms)
+        cn = _dot(names, sl.names) / nn if nn else 0.0
+        ct = _dot(terms, sl.terms) / nt if nt else 0.0
+        if cn < s.name_threshold or ct < s.term_threshold:
+            return None
+        return cn + ct
+
+    def _event_merged(self, absorbed: str, survivor: str, storyline: str | None) -> None:
+        """Event `absorbed` merged into `survivor`: take it out of its storyline."""
+        sl = self._load(self.state.resolve([storyline])[storyline] if storyline else None)
+        if sl is None:
+            return
+        part_id = f"{sl.id}/{absorbed}"
+        parts = self.state.get_profiles([part_id]).get(part_id)
+        if parts:
+            _add(sl.names, parts["names"], -1.0)
+            _add(sl.terms, parts["terms"], -1.0)
+            self.state.delete_profiles([part_id])
+        sl.events = [e for e in sl.events if e != absorbed]
+        if sl.events:
+            self.state.put_profiles([sl.to_dict()])
+            return
+        surv = self.events.profiles([survivor]).get(survivor)
+        self.state.delete_profiles([sl.id])
+        self.state.unpost({k: [sl.id] for k in sl.keys})
+        if surv and surv.storyline and surv.storyline != sl.id:
+            self.state.redirect(sl.id, surv.storyline)
+
+    def _load(self, sid: str | None) -> StorylineProfile | None:
+        if not sid:
+            return None
+        got = self.state.get_profiles([sid]).get(sid)
+        return StorylineProfile.from_dict(got) if got else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The stage: link, then bring stored documents and records in line with the index.
 
 @stage("storylines", requires=["doc.event"], assigns=["doc.storyline"])
 class Storylines(Stage):
     def process_batch(self, batch: Batch) -> None:
-        for doc in batch.documents:
-            event = batch.store.get_record("event", doc.event)
-            if not event.get("storyline"):
-                event["storyline"] = "sl-" + doc.event[3:]
-                batch.store.put_records("event", [event])
-                batch.store.put_records("storyline", [{"id": event["storyline"], "title": event["title"]}])
-            doc.storyline = event["storyline"]
+        events: EventIndex = batch.notes["event_index"]
+        StorylineIndex(events).link(batch.documents)
+        sync_store(batch, events)
+
+
+def sync_store(batch: Batch, events: EventIndex) -> None:
+    """After a batch: move stored documents whose event or storyline changed (merges,
+    re-formed events), write the event and storyline records, save the index state."""
+    store, state = batch.store, events.state
+    storylines = StorylineIndex(events)
+    touched = {d.event for d in batch.documents if d.event}
+    touched |= {m.survivor for m in events.merges} | {m.absorbed for m in events.merges}
+    touched |= {frm for _doc, frm, _to in events.moves} | {to for _doc, frm, to in events.moves}
+    in_batch = {d.id for d in batch.documents}
+    # Stored documents that may have moved: the index re-assigned them (re-formed events),
+    # or their event merged away, or their event changed storyline.
+    candidates = {d.id: d for event_id in sorted(touched) for d in store.iter_documents(event=event_id)}
+    reassigned = sorted(set(getattr(state, "changed_docs", lambda: ())()) - in_batch - set(candidates))
+    candidates.update({d.id: d for d in store.iter_documents(reassigned)})
+    now = events.event_of(sorted(candidates))
+    moved: list[Document] = []
+    for doc_id, doc in sorted(candidates.items()):
+        if doc_id in in_batch:
+            continue
+        event = now.get(doc_id, doc.event)
+        line = storylines.storyline_of([event]).get(event)
+        if (event, line) != (doc.event, doc.storyline):
+            doc.event, doc.storyline = event, line
+            moved.append(doc)
+    store.update_documents(moved, ("event", "storyline"))
+    for doc in batch.documents:
+        doc.extra.pop(EMBED_KEY, None)  # the index keeps the features it needs
+    _write_records(batch, events, storylines, touched)
+    state.flush()
+
+
+def _write_records(batch: Batch, events: EventIndex, storylines: "StorylineIndex", touched: set[str]) -> None:
+    store = batch.store
+    live = events.state.resolve(touched)
+    gone = sorted(e for e, r in live.items() if r != e)
+    store.delete_records("event", gone)
+    titles = {d.event: d.title for d in reversed(batch.documents) if d.event and d.title}
+    records, lines = [], {}
+    for event_id in sorted(set(live.values())):
+        profile = events.profiles([event_id]).get(event_id)
+        if profile is None:
+            continue
+        try:
+            record = store.get_record("event", event_id)
+        except NotFound:
+            record = {"id": event_id, "title": titles.get(event_id) or _founder_title(store, batch, profile)}
+        record["storyline"] = storylines.storyline_of([event_id]).get(event_id)
+        record.setdefault("date", profile.first[:10] if profile.first else None)
+        records.append(record)
+        if record["storyline"]:
+            lines[record["storyline"]] = record["title"]
+    store.put_records("event", records)
+    for storyline_id in sorted(lines):
+        try:
+            store.get_record("storyline", storyline_id)
+        except NotFound:  # named after the event that founded it
+            founder = (storylines._load(storyline_id) or StorylineProfile(storyline_id, "")).founder
+            title = next((r["title"] for r in records if r["id"] == founder), None)
+            store.put_records("storyline", [{"id": storyline_id, "title": title or lines[storyline_id]}])
+
+
+def _founder_title(store, batch: Batch, profile: EventProfile) -> str:
+    """The founding document's headline, else its first sentence (cut at 120 characters)."""
+    doc = next((d for d in batch.documents if d.id == profile.founder), None)
+    if doc is None:
+        try:
+            doc = store.get_document(profile.founder)
+        except NotFound:
+            return profile.id
+    if doc.title:
+        return doc.title
+    first = (doc.text or "").strip().split("\n", 1)[0]
+    return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"

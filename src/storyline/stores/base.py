@@ -117,4 +117,8 @@ class Store(Protocol):
 
     def transaction(self): ...
 
+    def lock_batch(self) -> int:
+        """Inside a transaction: serialise batch writers across processes; returns the
+        batch generation before this batch (changed = another writer committed)."""
+
     def close(self) -> None: ...

@@ -157,6 +157,26 @@ class SQLStore:
                     "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(version),))
 
+    def lock_batch(self) -> int:
+        """Serialise batch writers (across processes) until this transaction ends.
+
+        Call it first thing inside `transaction()`. Returns the store's batch
+        generation before this batch: when it is not the one this writer left behind,
+        another process wrote in between and in-memory stage caches are stale.
+        """
+        if self._depth == 0:
+            raise RuntimeError("lock_batch() must be called inside store.transaction()")
+        self._lock_writers()
+        row = self._one("SELECT value FROM meta WHERE key = 'batch_generation'")
+        generation = int(row[0]) if row else 0
+        self._execute("INSERT INTO meta (key, value) VALUES ('batch_generation', ?) "
+                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(generation + 1),))
+        return generation
+
+    def _lock_writers(self) -> None:
+        """Take the cross-process writer lock for the current transaction. A no-op here:
+        SQLite's BEGIN IMMEDIATE already holds the database's one write lock."""
+
     def schema_version(self) -> int:
         row = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
         return int(row[0]) if row else 0

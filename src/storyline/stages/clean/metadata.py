@@ -94,6 +94,7 @@ _LABEL_UPDATED = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+_US_CLOCK = re.compile(r"\b(?:[AP]\.?M\.?|E[SD]T|C[SD]T|M[SD]T|P[SD]T|ET|PT)\b", re.IGNORECASE)
 _HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _TIME = re.compile(
     r"\b(?:\d{1,2}(?:[:h.]\d{2})?(?:\s?(?:a\.?m\.?|p\.?m\.?|uhr|h))?|à|at|um|a las|gmt|utc|cet|cest|[ecmp][sd]t)\b",
@@ -256,6 +257,8 @@ def _parse_match(m: re.Match[str], kind: str) -> tuple[str, bool] | None:
             value = _valid(y, b, a)
         elif b > 12:
             value = _valid(y, a, b)
+        elif _US_CLOCK.search(m.string):
+            value = _valid(y, a, b)  # "05/02/2013 11:10 am EDT": an American writer, month first
         else:
             # Day first is the norm outside the US; the confidence says we guessed.
             value = _valid(y, b, a)

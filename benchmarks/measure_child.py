@@ -1,0 +1,21 @@
+"""Run a command and print, after its own output, one JSON line with its peak RSS.
+
+    python benchmarks/measure_child.py CMD ARGS...
+
+`ru_maxrss` of RUSAGE_CHILDREN is the largest peak of any process this wrapper has
+waited for (the command, and the workers it waited for): one wrapper per
+measurement keeps measurements apart. Exits with the command's exit code.
+"""
+
+import json
+import resource
+import subprocess
+import sys
+
+if __name__ == "__main__":
+    completed = subprocess.run(sys.argv[1:])
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sys.stdout.flush()
+    # Linux reports ru_maxrss in KiB.
+    print(json.dumps({"maxrss_mb": round(usage.ru_maxrss / 1024, 1), "returncode": completed.returncode}), flush=True)
+    sys.exit(completed.returncode)

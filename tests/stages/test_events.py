@@ -1,0 +1,129 @@
+"""Online event clustering on small invented multilingual examples."""
+
+import random
+
+import pytest
+
+from storyline.errors import NotFound
+from storyline.stages.embed import embed
+from storyline.stages.events import EventIndex, MemoryState
+
+from _events_examples import (OTHER_QUAKE_EN, OTHER_VERDICT_EN, QUAKE_EN, QUAKE_EN_2, QUAKE_ES, QUAKE_FR,
+                              VERDICT_EN, VERDICT_EN_2, make)
+
+
+def corpus():
+    return [
+        make("q-en", QUAKE_EN), make("q-en2", QUAKE_EN_2), make("q-fr", QUAKE_FR, "fr"),
+        make("q-es", QUAKE_ES, "es"), make("other-quake", OTHER_QUAKE_EN),
+        make("v-en", VERDICT_EN, published="2024-03-04"), make("v-en2", VERDICT_EN_2, published="2024-03-04"),
+        make("other-verdict", OTHER_VERDICT_EN, published="2024-03-07"),
+    ]
+
+
+def partition(index, ids):
+    events = index.event_of(ids)
+    groups = {}
+    for d in ids:
+        groups.setdefault(events[d], set()).add(d)
+    return {frozenset(g) for g in groups.values()}
+
+
+EXPECTED = {frozenset({"q-en", "q-en2", "q-fr", "q-es"}), frozenset({"other-quake"}),
+            frozenset({"v-en", "v-en2"}), frozenset({"other-verdict"})}
+
+
+def test_events_group_reports_and_keep_happenings_of_one_kind_apart():
+    docs = corpus()
+    index = EventIndex()
+    index.assign([embed(d) for d in docs])
+    assert partition(index, [d.id for d in docs]) == EXPECTED
+
+
+def test_events_french_and_spanish_reports_join_the_english_event():
+    index = EventIndex()
+    index.assign([embed(make("q-en", QUAKE_EN)), embed(make("other-quake", OTHER_QUAKE_EN))])
+    later = index.assign([embed(make("q-fr", QUAKE_FR, "fr")), embed(make("q-es", QUAKE_ES, "es"))])
+    quake = index.event_of(["q-en"])["q-en"]
+    assert [a.event for a in later] == [quake, quake]
+    assert index.event_of(["other-quake"])["other-quake"] != quake
+
+
+def test_events_input_order_does_not_change_the_result():
+    ids = None
+    for seed in range(3):
+        docs = corpus()
+        random.Random(seed).shuffle(docs)
+        index = EventIndex()
+        index.assign(docs)
+        got = {d.id: d.event for d in docs}
+        assert ids is None or got == ids
+        ids = got
+
+
+def test_events_ids_stay_when_a_new_batch_arrives():
+    index = EventIndex()
+    first = index.assign([make("q-en", QUAKE_EN), make("v-en", VERDICT_EN, published="2024-03-04")])
+    before = {a.doc_id: a.event for a in first}
+    index.assign([make("q-fr", QUAKE_FR, "fr"), make("v-en2", VERDICT_EN_2, published="2024-03-04"),
+                  make("other-quake", OTHER_QUAKE_EN)])
+    assert index.event_of(before) == before
+
+
+def test_events_duplicate_joins_its_original():
+    index = EventIndex()
+    index.assign([make("q-en", QUAKE_EN), make("other-quake", OTHER_QUAKE_EN)])
+    # A copy whose text would not even match: the dedup stage's verdict wins.
+    copy = make("copy", OTHER_VERDICT_EN, duplicate_of="q-en")
+    (a,) = index.assign([copy])
+    assert a.event == index.event_of(["q-en"])["q-en"]
+    assert copy.event == a.event
+
+
+def test_events_rerun_is_a_no_op():
+    index = EventIndex()
+    docs = corpus()
+    index.assign(docs)
+    rows = index.state.to_rows()
+    again = index.assign(corpus())
+    assert {a.doc_id: a.event for a in again} == {d.id: d.event for d in docs}
+    assert index.state.to_rows()["profiles"] == rows["profiles"]
+
+
+def test_events_merge_leaves_a_redirect():
+    index = EventIndex()
+    index.assign([make("q-en", QUAKE_EN), make("other-quake", OTHER_QUAKE_EN)])
+    keep, gone = index.event_of(["q-en"])["q-en"], index.event_of(["other-quake"])["other-quake"]
+    merge = index.merge_events(keep, gone)
+    assert (merge.absorbed, merge.survivor) == (gone, keep)
+    assert index.event_of(["other-quake"])["other-quake"] == keep
+    assert index.state.resolve([gone])[gone] == keep
+    assert set(index.profiles([gone])[gone].docs) == {"q-en", "other-quake"}
+    with pytest.raises(NotFound):
+        index.merge_events(keep, "ev-unknown")
+
+
+def test_events_state_round_trips_through_rows():
+    index = EventIndex()
+    index.assign(corpus()[:4])
+    restored = EventIndex(MemoryState.from_rows(index.state.to_rows()))
+    (a,) = restored.assign([make("v-en", VERDICT_EN)])
+    fresh = EventIndex()
+    fresh.assign(corpus()[:4])
+    (b,) = fresh.assign([make("v-en", VERDICT_EN)])
+    assert a == b
+
+
+def test_events_empty_and_odd_documents_do_not_crash():
+    index = EventIndex()
+    docs = [make("empty", ""), make("blank", " \n "), make("emoji", "😀\n" + "🎉 " * 500)]
+    out = index.assign(docs)
+    assert len(out) == 3 and all(a.event.startswith("ev-") for a in out)
+    assert index.assign([]) == []
+
+
+def test_events_far_apart_in_time_are_separate_events():
+    index = EventIndex()
+    index.assign([make("q-en", QUAKE_EN)])
+    (late,) = index.assign([make("q-en2", QUAKE_EN_2, published="2025-03-05")])
+    assert late.new_event
