@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 python -m pip install -q -U pip            # old pips silently drop extras (see docs/install.md)
 python -m pip install -q -e '.[test]'
 bash scripts/install-system-deps.sh
+# Dependency audit: lists known vulnerabilities; says "skipped: no network" offline.
+# STORYLINE_AUDIT_STRICT=1 makes findings fail the run.
+python scripts/audit.py
 set +e
 python -m pytest "$@"
 status=$?

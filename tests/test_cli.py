@@ -72,7 +72,8 @@ def test_cli_rerun_is_a_successful_no_op(runner, corpus, db_path):
     result = run(runner, "ingest", corpus, "--db", db_path, "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout.splitlines()[-1]) | {"seconds": 0, "docs_per_s": 0} == {
-        "stored": 0, "versions": 0, "unchanged": 3, "rejected": 0, "problems": 0, "seconds": 0, "docs_per_s": 0}
+        "stored": 0, "versions": 0, "unchanged": 3, "rejected": 0, "reject_reasons": {}, "problems": 0,
+        "seconds": 0, "docs_per_s": 0}
 
 
 def test_cli_db_from_environment(runner, corpus, db_path, monkeypatch):

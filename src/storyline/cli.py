@@ -3,6 +3,7 @@ and prints the result. Results go to stdout; progress, logs and warnings to stde
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -17,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .errors import NotFound, StorylineError
+from .errors import ExportError, NotFound, StorylineError
 from .settings import SETTINGS, load_settings
 from .stores import DEFAULT_DB, open_store
 
@@ -128,7 +129,11 @@ def ingest(paths, db, config, as_json, engine, scheduler):
     else:
         rate = f" ({summary['docs_per_s']} docs/s)" if summary["docs_per_s"] else ""
         out.print(f"stored {report.stored} new, {report.versions} new versions, {report.unchanged} unchanged, "
-                  f"{len(report.rejected)} rejected in {report.seconds:.1f}s{rate}")
+                  f"{report.rejects} rejected in {report.seconds:.1f}s{rate}")
+        for reason, count in report.reject_reasons.most_common():
+            out.print(f"  {count:>6}  rejected: {escape(reason)}")
+        if report.rejects:
+            out.print("  (every reject, with its input, is in the store's rejects table; `storyline export` lists them)")
     sys.exit(report.exit_code)
 
 
@@ -412,8 +417,18 @@ def _highlight(snippet: str):
 
 def _write_output(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
-        err.print(f"wrote {output}")
+        # Exactly where asked (never a name made from ids), via a temporary file and an
+        # atomic rename, so an interrupted export cannot leave half a file behind.
+        target = Path(output)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            raise ExportError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        err.print(f"wrote {escape(output)}")
     else:
         sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
 

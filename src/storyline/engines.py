@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator
 
 from .errors import ConfigError
 
@@ -19,6 +23,47 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 Result = tuple["Document", list[tuple[str, str, str]], "str | None"]
+
+
+class DocumentTimeout(BaseException):
+    """One document used up its time budget.
+
+    A BaseException, so a stage's own `except Exception` cannot swallow it.
+    """
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[bool]:
+    """Raise DocumentTimeout in this block after `seconds` (0 = no limit); yields whether armed.
+
+    Uses SIGALRM, so it works where signals are delivered: the main thread of the
+    main process or of a pool worker (workers run tasks in their main thread). In
+    other threads (a web server's, Dask's), on Windows, or when someone else owns
+    SIGALRM, it does nothing rather than fail. The budget is checked between Python
+    bytecodes: one long call into C (a regex, a parser) can overrun it until it returns.
+    """
+    if (not seconds or seconds <= 0 or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, None)):
+        yield False
+        return
+    armed = [True]
+
+    def _expired(signum, frame):
+        if armed[0]:
+            armed[0] = False
+            raise DocumentTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield True
+    finally:
+        armed[0] = False
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
 
 
 class Engine:
@@ -42,7 +87,20 @@ def _init_worker(settings: "Settings") -> None:
     global _worker_pipeline
     from .pipeline import Pipeline
 
+    _watch_parent(os.getppid())
     _worker_pipeline = Pipeline(settings)
+
+
+def _watch_parent(parent: int, every: float = 1.0) -> None:
+    """Exit this worker when its parent is gone (killed with -9, it cannot shut the pool
+    down; the orphans would otherwise wait on their task queue for ever)."""
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="storyline-parent-watch", daemon=True).start()
 
 
 def _work(args: tuple["Document", str]) -> Result:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
-from .settings import Settings
+from .pipeline import analysis_stamp
+from .settings import Settings, load_settings
 from .stores.base import Store
 from .views import document_dict, ensure_analysis, storylines
 
@@ -14,9 +16,23 @@ SCHEMA_VERSION = 1
 def export_json(store: Store, settings: Settings | None = None, progress=None) -> dict[str, Any]:
     """Everything ingested and its full analysis as one JSON-ready dict.
 
-    Runs any pending lazy analysis first, so the export is complete.
+    Runs any pending lazy analysis first, so the export is complete, then reads
+    everything from one snapshot, so an ingest writing meanwhile cannot tear it.
     """
-    ensure_analysis(store, settings, progress=progress)
+    settings = settings or load_settings()
+    tries = 3
+    while True:
+        tries -= 1
+        ensure_analysis(store, settings, progress=progress)
+        with getattr(store, "snapshot", nullcontext)():
+            # An ingest may have committed between the analysis and the snapshot: analyse
+            # that too (a few times at most; a non-stop writer gets a consistent, slightly
+            # incomplete export rather than none).
+            if not tries or not store.stale_analysis(analysis_stamp(settings)):
+                return _collect(store)
+
+
+def _collect(store: Store) -> dict[str, Any]:
     stories = storylines(store)
     events = [e for s in stories for e in s["event_details"]]
     return {

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from . import stages as _stages  # noqa: F401  (registers the built-in stages)
-from .engines import Engine, make_engine
+from .engines import DocumentTimeout, Engine, make_engine, time_limit
 from .errors import ConfigError, InputError, StorylineError
 from .model import DateMention, Document, EntityMention, FigureMention, QuoteMention
 from .registry import REGISTRY, Batch, Stage
@@ -77,22 +79,35 @@ class Pipeline:
         return [s for s in self.stages if s.phase == phase]
 
     def process_document(self, doc: Document, phase: str) -> tuple[Document, list[tuple[str, str, str]], str | None]:
-        """Run the per-document parts of one phase.
+        """Run the per-document parts of one phase, within the phase's time budget.
 
         Returns (doc, problems, reject reason); a problem is (stage, error type, message).
+        An ingest-phase document over `ingest.doc_timeout` is rejected; an analysis-phase
+        one over `analysis.doc_timeout` keeps what earlier stages found and gets a problem.
         """
         problems: list[tuple[str, str, str]] = []
-        for stage in self.phase(phase):
-            if not stage.has("process"):
-                continue
-            try:
-                doc = stage.process(doc)
-            except InputError as exc:
-                return doc, problems, exc.reason
-            except Exception as exc:  # a bug in one stage must not stop the run: record it
-                problems.append((stage.name, type(exc).__name__, str(exc)[:500]))
-                if stage.name in ("ingest", "clean"):
-                    return doc, problems, f"stage '{stage.name}' failed: {type(exc).__name__}: {exc}"[:300]
+        budget = self.settings.ingest.doc_timeout if phase == "ingest" else self.settings.analysis.doc_timeout
+        current = None
+        try:
+            with time_limit(budget):
+                for stage in self.phase(phase):
+                    if not stage.has("process"):
+                        continue
+                    current = stage.name
+                    try:
+                        doc = stage.process(doc)
+                    except InputError as exc:
+                        return doc, problems, exc.reason
+                    except Exception as exc:  # a bug in one stage must not stop the run: record it
+                        problems.append((stage.name, type(exc).__name__, str(exc)[:500]))
+                        if stage.name in ("ingest", "clean"):
+                            return doc, problems, f"stage '{stage.name}' failed: {type(exc).__name__}: {exc}"[:300]
+        except DocumentTimeout:
+            message = f"took longer than {budget:g} s in stage '{current}'"
+            if phase == "ingest":
+                return doc, problems, message + " (ingest.doc_timeout)"
+            problems.append((current or phase, "DocumentTimeout", message + " (analysis.doc_timeout)"))
+            return doc, problems, None
         if phase == "ingest" and not (doc.text or "").strip():
             return doc, problems, "no article text found"
         return doc, problems, None
@@ -100,14 +115,31 @@ class Pipeline:
 
 # --- ingest -----------------------------------------------------------------------
 
+# A report keeps this many rejects and warnings in full; beyond that only counts, so a
+# run over 100k bad files stays small (every reject is in the store's `rejects` table).
+KEEP_IN_REPORT = 100
+_REASON_CUT = re.compile(r" \(|: |; |, ")
+
+
+def reason_kind(reason: str) -> str:
+    """The stable head of a reject reason, for counting: 'too large (12.1 MB > ...)' -> 'too large'."""
+    return re.sub(r"(?<![\w-])\d+(\.\d+)?", "N", _REASON_CUT.split(reason, 1)[0]).strip() or reason[:60]
+
+
 @dataclass
 class IngestReport:
-    """What one ingest run did; `exit_code` follows the contract."""
+    """What one ingest run did; `exit_code` follows the contract.
+
+    `rejected` and `warnings` hold the first KEEP_IN_REPORT of each; `rejects` and
+    `reject_reasons` (reason kind -> count) count all of them.
+    """
 
     stored: int = 0
     versions: int = 0
     unchanged: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    rejects: int = 0
+    reject_reasons: Counter = field(default_factory=Counter)
     problems: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
@@ -117,10 +149,20 @@ class IngestReport:
         # A re-run where everything was already stored is a success, not a failure.
         return 0 if self.stored + self.versions + self.unchanged > 0 else 1
 
+    def add_reject(self, item: Rejected) -> None:
+        self.rejects += 1
+        self.reject_reasons[reason_kind(item.reason)] += 1
+        if len(self.rejected) < KEEP_IN_REPORT:
+            self.rejected.append(Rejected(item.origin, item.reason, item.doc_id))
+
+    def add_warning(self, message: str) -> None:
+        if len(self.warnings) < KEEP_IN_REPORT:
+            self.warnings.append(message)
+
     def as_dict(self) -> dict[str, Any]:
         return {"stored": self.stored, "versions": self.versions, "unchanged": self.unchanged,
-                "rejected": len(self.rejected), "problems": self.problems,
-                "seconds": round(self.seconds, 3),
+                "rejected": self.rejects, "reject_reasons": dict(self.reject_reasons.most_common()),
+                "problems": self.problems, "seconds": round(self.seconds, 3),
                 "docs_per_s": round((self.stored + self.versions) / self.seconds, 1) if self.seconds else None}
 
 
@@ -203,37 +245,38 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 def _reject(store: Store, report: IngestReport, item: Rejected, on_reject) -> None:
     store.put_reject(item.origin, item.reason, item.doc_id, item.raw)
-    report.rejected.append(Rejected(item.origin, item.reason, item.doc_id))
+    report.add_reject(item)
     if on_reject:
         on_reject(item)
 
 
 def _ingest_chunk(store: Store, pipeline: Pipeline, engine: Engine, chunk: list[Any], report: IngestReport,
                   on_reject, on_warning) -> None:
-    todo: list[Document] = []
-    seen: dict[str, str] = {}
-    deferred: list[Document] = []
-    for item in chunk:
-        if isinstance(item, Rejected):
-            _reject(store, report, item, on_reject)
-            continue
-        if item.id in seen:
-            if seen[item.id] != item.raw_sha256:
-                deferred.append(item)  # a second version of one id: after the first is stored
-            else:
+    pending = chunk
+    while pending:
+        # One pass stores at most one item per id; a repeated id waits for the next pass,
+        # where the store says whether it is a new version, the same content again, or
+        # (when the first was rejected) still new.
+        todo: list[Document] = []
+        seen: set[str] = set()
+        deferred: list[Document] = []
+        for item in pending:
+            if isinstance(item, Rejected):
+                _reject(store, report, item, on_reject)
+                continue
+            if item.id in seen:
+                deferred.append(item)
+                continue
+            seen.add(item.id)
+            status = store.document_status(item.id, item.raw_sha256)
+            if status == "unchanged":
                 report.unchanged += 1
-            continue
-        seen[item.id] = item.raw_sha256
-        status = store.document_status(item.id, item.raw_sha256)
-        if status == "unchanged":
-            report.unchanged += 1
-            continue
-        item.extra["_status"] = status
-        todo.append(item)
-    if todo:
-        _process_and_store(store, pipeline, engine, todo, report, on_reject, on_warning)
-    if deferred:
-        _ingest_chunk(store, pipeline, engine, deferred, report, on_reject, on_warning)
+                continue
+            item.extra["_status"] = status
+            todo.append(item)
+        if todo:
+            _process_and_store(store, pipeline, engine, todo, report, on_reject, on_warning)
+        pending = deferred
 
 
 def _foreign_writes(store: Store, pipeline: Pipeline) -> bool:
@@ -294,7 +337,7 @@ def _process_and_store(store, pipeline, engine, todo, report, on_reject, on_warn
         if doc.extra.get("_status") == "version":
             report.versions += 1
             message = f"{doc.origin}: '{doc.id}' already stored with other content; kept both, this is now version {doc.version}"
-            report.warnings.append(message)
+            report.add_warning(message)
             if on_warning:
                 on_warning(message)
         else:

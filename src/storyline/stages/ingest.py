@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import stat
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -35,7 +36,10 @@ FEED_EXTENSIONS = {".rss", ".atom", ".xml"}
 URL_LIST_EXTENSIONS = {".urls"}
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]")
+_PATH_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _URL_LINE = re.compile(r"^\s*https?://\S+\s*$", re.I)
+_WEAK_MAGIC = {b"MZ", b"BZh"}
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _MAGIC = {
     b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image", b"PK\x03\x04": "a ZIP archive", b"\x7fELF": "an executable",
@@ -56,12 +60,28 @@ class Rejected:
 
 
 def sanitize_id(value: str) -> str:
-    """Keep letters, digits, '.', '_', '-'; replace anything else with '_'."""
+    """Keep letters, digits, '.', '_', '-'; replace anything else with '_'.
+
+    The result is never empty, never made of dots only ('.', '..' would be paths if a
+    writer ever made file names from ids) and at most 120 characters.
+    """
     clean = _UNSAFE_ID.sub("_", unicodedata.normalize("NFC", value.strip()))
-    clean = clean.strip(".") or "_"  # no '.'/'..' ids: they would be paths
+    if not clean.strip("."):
+        clean = "_" * max(1, len(clean))
     if len(clean) > 120:  # long ids (URLs as guids) keep a readable head and a hash
         clean = clean[:100] + "-" + hashlib.sha1(clean.encode()).hexdigest()[:12]
     return clean
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """A path as one printable line: undecodable bytes and control characters escaped.
+
+    File names are bytes on POSIX; one that is not UTF-8 (an old Latin-1 archive) would
+    otherwise carry lone surrogates that no store or terminal can encode.
+    """
+    text = os.fsencode(path).decode("utf-8", "backslashreplace") if not isinstance(path, str) or \
+        _SURROGATE.search(path) else path
+    return _PATH_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def doc_id_from_path(path: str | os.PathLike) -> str:
@@ -92,34 +112,43 @@ def _kind(name: str) -> tuple[str, bool]:
     return "unknown", gz
 
 
-def _iter_files(paths: Iterable[str | os.PathLike], skip: frozenset[Path]) -> Iterator[Path | Rejected]:
+def _iter_files(paths: Iterable[str | os.PathLike], skip: frozenset[str]) -> Iterator[Path | Rejected]:
     for raw_path in paths:
         path = Path(raw_path)
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith(".") and (Path(root) / name).resolve() not in skip:
+                    # realpath, not Path.resolve(): a symlink loop must be a reject, not a crash.
+                    if not name.startswith(".") and os.path.realpath(os.path.join(root, name)) not in skip:
                         yield Path(root) / name
         elif path.is_file():
             yield path
         elif not path.exists():
-            yield Rejected(str(path), "no such file or folder")
+            yield Rejected(display_path(path), "no such file or folder")
         else:
-            yield Rejected(str(path), "not a regular file")
+            yield Rejected(display_path(path), "not a regular file")
 
 
 def _read(path: Path, limit: int) -> bytes | Rejected:
+    origin = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > limit:
-            return Rejected(str(path), f"too large ({size / 1e6:.1f} MB > ingest.max_bytes "
-                                       f"{limit / 1e6:.1f} MB); raise the limit to accept it",
+        info = path.stat()
+        # A FIFO would block the run on open(), a device (/dev/zero) would never end.
+        if not stat.S_ISREG(info.st_mode):
+            return Rejected(origin, "not a regular file (a pipe, device or socket)")
+        if info.st_size > limit:
+            return Rejected(origin, f"too large ({info.st_size / 1e6:.1f} MB > ingest.max_bytes "
+                                    f"{limit / 1e6:.1f} MB); raise the limit to accept it",
                             doc_id_from_path(path))
         with path.open("rb") as fh:
-            return fh.read()
-    except OSError as exc:
-        return Rejected(str(path), f"cannot read: {exc.strerror or exc}")
+            raw = fh.read(limit + 1)  # the file may have grown since stat()
+        if len(raw) > limit:
+            return Rejected(origin, f"too large (> ingest.max_bytes {limit / 1e6:.1f} MB); raise the limit "
+                                    "to accept it", doc_id_from_path(path))
+        return raw
+    except (OSError, RuntimeError) as exc:
+        return Rejected(origin, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
 
 
 def _gunzip(raw: bytes, origin: str, limit: int) -> bytes | Rejected:
@@ -144,15 +173,15 @@ def iter_inputs(paths: Iterable[str | os.PathLike], *, max_bytes: int = 10_000_0
     document per line, a feed one per entry. Files in `skip` (the store's own files)
     are passed over when a folder is walked.
     """
-    skipped = frozenset(Path(p).resolve() for p in skip)
+    skipped = frozenset(os.path.realpath(p) for p in skip)
     for item in _iter_files(paths, skipped):
         if isinstance(item, Rejected):
             yield item
             continue
-        origin = str(item)
+        origin = display_path(item)
         fmt, gz = _kind(item.name)
         if fmt == "jsonl" and not gz:
-            yield from _iter_jsonl_file(item, max_bytes)
+            yield from _iter_jsonl_file(item, origin, max_bytes)
             continue
         raw = _read(item, max_bytes)
         if isinstance(raw, Rejected):
@@ -212,17 +241,30 @@ def _iter_urls(raw: bytes, origin: str) -> Iterator[Rejected]:
                                                  "supported by `ingest`; save the pages and ingest the files)")
 
 
-def _iter_jsonl_file(path: Path, max_bytes: int) -> Iterator[Document | Rejected]:
+def _iter_jsonl_file(path: Path, origin: str, max_bytes: int) -> Iterator[Document | Rejected]:
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            yield Rejected(origin, "not a regular file (a pipe, device or socket)")
+            return
         with path.open("rb") as fh:
-            yield from _iter_jsonl_lines(fh, str(path), max_bytes)
-    except OSError as exc:
-        yield Rejected(str(path), f"cannot read: {exc.strerror or exc}")
+            yield from _iter_jsonl_lines(fh, origin, max_bytes)
+    except (OSError, RuntimeError) as exc:
+        yield Rejected(origin, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
 
 
 def _iter_jsonl_lines(fh, origin: str, max_bytes: int) -> Iterator[Document | Rejected]:
     stem = doc_id_from_path(origin)
-    number = 0
+    head = fh.read(8192)
+    fh.seek(0)
+    # One reason for the whole file, not one "invalid JSON" per accidental line break.
+    if any(head.startswith(bom) for bom, name in _BOMS if name != "utf-8-sig"):
+        yield Rejected(origin, "JSONL must be UTF-8 (this file is UTF-16/32); convert it first", None)
+        return
+    kind = binary_kind(head)
+    if kind:
+        yield Rejected(origin, f"binary file ({kind}), not JSONL", None)
+        return
+    number = records = 0
     while True:
         line = fh.readline(max_bytes + 1)
         if not line:
@@ -232,11 +274,15 @@ def _iter_jsonl_lines(fh, origin: str, max_bytes: int) -> Iterator[Document | Re
         if len(line) > max_bytes:
             while line and not line.endswith(b"\n"):  # skip the rest of the oversized line
                 line = fh.readline(1 << 20)
+            records += 1
             yield Rejected(where, f"line longer than ingest.max_bytes ({max_bytes / 1e6:.1f} MB)")
             continue
         if not line.strip():
             continue
+        records += 1
         yield record_document(line.strip(), where, f"{stem}-{number}")
+    if not records:
+        yield Rejected(origin, "empty JSONL file (no records)", None)
 
 
 def _iter_json(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
@@ -245,14 +291,25 @@ def _iter_json(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         yield Rejected(origin, f"invalid JSON: {exc}", doc_id_from_path(origin), raw)
         return
+    except RecursionError:
+        yield Rejected(origin, "invalid JSON (nested too deeply)", doc_id_from_path(origin), raw)
+        return
     records = data.get("articles", [data]) if isinstance(data, dict) else data
     if not isinstance(records, list):
         yield Rejected(origin, "JSON must be an article object, a list of them, or {\"articles\": [...]}", None, raw)
         return
+    if not records:
+        yield Rejected(origin, "empty JSON list (no articles)", None, raw)
+        return
     stem = doc_id_from_path(origin)
     for number, record in enumerate(records, start=1):
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True).encode()
-        yield record_document(line, f"{origin}[{number}]", f"{stem}-{number}")
+        where = f"{origin}[{number}]"
+        try:
+            line = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
+        except RecursionError:
+            yield Rejected(where, "invalid JSON (nested too deeply)", None)
+            continue
+        yield record_document(line, where, f"{stem}-{number}")
 
 
 def record_document(line: bytes, where: str, fallback_id: str) -> Document | Rejected:
@@ -263,18 +320,22 @@ def record_document(line: bytes, where: str, fallback_id: str) -> Document | Rej
         return Rejected(where, "line is not valid UTF-8 JSON", None, line)
     except json.JSONDecodeError as exc:
         return Rejected(where, f"invalid JSON ({exc.msg} at column {exc.colno})", None, line)
+    except RecursionError:  # [[[[... thousands deep: the parser gives up, so do we
+        return Rejected(where, "invalid JSON (nested too deeply)", None, line)
     if not isinstance(record, dict):
         return Rejected(where, f"expected a JSON object, got {type(record).__name__}", None, line)
     raw_id = record.get("id")
-    if raw_id is not None and not isinstance(raw_id, (str, int)):
-        return Rejected(where, f"'id' must be a string or number, got {type(raw_id).__name__}", None, line)
+    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))):
+        return Rejected(where, f"'id' must be a string or an integer, got {type(raw_id).__name__}", None, line)
     doc_id = sanitize_id(str(raw_id)) if raw_id not in (None, "") else fallback_id
     fields = {}
     for key in ("title", "text", "html", "url", "source", "published", "author", "fetched_at"):
         value = record.get(key)
         if value is None:
             continue
-        if not isinstance(value, (str, int, float)):
+        # Numbers are fine as metadata (a numeric date, a title "1984"), not as the article.
+        allowed = (str,) if key in ("text", "html") else (str, int, float)
+        if isinstance(value, bool) or not isinstance(value, allowed):
             return Rejected(where, f"'{key}' must be a string, got {type(value).__name__}", doc_id, line)
         fields[key] = str(value)
     if not fields.get("text", "").strip() and not fields.get("html", "").strip():
@@ -287,7 +348,12 @@ def record_document(line: bytes, where: str, fallback_id: str) -> Document | Rej
 def iter_feed(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
     import feedparser
 
-    parsed = feedparser.parse(raw)
+    try:
+        parsed = feedparser.parse(raw)
+    except Exception as exc:  # a third-party parser on hostile bytes: whatever it raises is a reject
+        yield Rejected(origin, f"not a readable RSS/Atom feed ({type(exc).__name__}: {exc})"[:300],
+                       doc_id_from_path(origin), raw)
+        return
     entries = parsed.get("entries") or []
     if not entries:
         problem = parsed.get("bozo_exception")
@@ -306,7 +372,7 @@ def iter_feed(raw: bytes, origin: str) -> Iterator[Document | Rejected]:
             "source": feed_title, "author": entry.get("author"),
             "published": entry.get("published") or entry.get("updated"),
         }
-        fields = {k: str(v) for k, v in fields.items() if v}
+        fields = {k: scrub(str(v)) for k, v in fields.items() if v}
         where = f"{origin}#{number}"
         if not content.strip():
             yield Rejected(where, "feed entry has no content", sanitize_id(key))
@@ -329,21 +395,61 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 def binary_kind(raw: bytes) -> str | None:
     """Name the binary format of `raw`, or None when it may be text."""
     for magic, kind in _MAGIC.items():
-        if raw.startswith(magic):
+        # Short ASCII signatures also start real text ("MZ Holdings said..."): those
+        # count only when binary bytes follow (an MZ header is full of NULs).
+        if raw.startswith(magic) and (magic not in _WEAK_MAGIC or _CONTROL_BYTE.search(raw[:64])):
             return kind
     if any(raw.startswith(bom) for bom, _ in _BOMS):
         return None
     head = raw[:8192]
     if not head:
         return None
-    # UTF-16 without a BOM has a NUL in every other byte of ASCII text; that is text.
-    if head[1::2].count(0) > len(head) * 0.4 or head[0::2].count(0) > len(head) * 0.4:
+    # UTF-16 without a BOM has a NUL in every other byte of ASCII text; that is text
+    # (but a run of NULs, zeros in both halves, is not).
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if max(odd, even) > len(head) * 0.4 and min(odd, even) < len(head) * 0.05:
         return None
     controls = sum(head.count(bytes([c])) for c in _CONTROL_BYTES)
     # A few stray NULs or control bytes are damage we can strip; many mean binary.
     if head.count(0) > len(head) * 0.003 + 2 or controls > len(head) * 0.05:
         return "binary data"
     return None
+
+
+# Code pages of Latin-script languages: on short text the detector confuses them with
+# each other, and Windows-1252 is by far the likeliest in news archives. Cyrillic,
+# Greek, Hebrew or Arabic code pages are never swapped for it.
+_LATIN_CODEPAGES = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_1", "iso8859_2", "iso8859_3",
+                    "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15",
+                    "iso8859_16", "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish", "cp850", "cp437"}
+
+# Old Mac code pages are rare in news archives and the detector picks them for their
+# Windows siblings on short text (Russian cp1251 read as mac_cyrillic turns "Г" into "√").
+_WINDOWS_FOR_MAC = {"mac_cyrillic": "cp1251", "mac_greek": "cp1253"}
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when the NUL pattern of BOM-less UTF-16 text shows."""
+    head = raw[:8192]
+    if len(head) < 4 or len(raw) % 2:
+        return None
+    if head[1::2].count(0) > len(head) * 0.4 and not head[0::2].count(0):
+        return "utf-16-le"
+    if head[0::2].count(0) > len(head) * 0.4 and not head[1::2].count(0):
+        return "utf-16-be"
+    return None
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """UTF-8 with a few damaged bytes (a cut-off download, one bad paste), not a legacy code page.
+
+    Legacy single-byte text almost never contains valid multi-byte UTF-8 sequences, so
+    many of those and few invalid bytes mean UTF-8.
+    """
+    text = raw.decode("utf-8", "surrogateescape")
+    bad = len(_SURROGATE.findall(text))
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return good >= 4 * bad
 
 
 def decode_bytes(raw: bytes, origin: str = "", declared: str | None = None) -> tuple[str, str]:
@@ -367,24 +473,35 @@ def decode_bytes(raw: bytes, origin: str = "", declared: str | None = None) -> t
             text, encoding = raw.decode(declared), declared
         except (LookupError, UnicodeDecodeError):
             text = None
+    if text is None and (utf16 := _utf16_without_bom(raw)):
+        try:
+            text, encoding = raw.decode(utf16), utf16
+        except UnicodeDecodeError:
+            text = None
     if text is None:
         try:
             text, encoding = raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text = None
+    if text is None and _mostly_utf8(raw):
+        text, encoding = raw.decode("utf-8", "replace"), "utf-8"
     if text is None:
         from charset_normalizer import from_bytes
 
         best = from_bytes(raw[:1_000_000]).best()
         if best is None or best.encoding is None:
-            raise InputError(origin, "undecodable bytes (no text encoding fits)")
+            # No encoding explains every byte: text with scattered damage reads best as
+            # UTF-8 with a few replacement characters; mostly damage is not text.
+            text, encoding = raw.decode("utf-8", "replace"), "utf-8"
+            if text.count("\ufffd") > len(text) * 0.05:
+                raise InputError(origin, "undecodable bytes (no text encoding fits)")
+            return normalize_text(text), encoding
         encoding = best.encoding
-        # On short Latin text the detector picks among single-byte code pages almost at
-        # random; Windows-1252 is by far the likeliest in news archives.
-        if encoding.startswith(("cp12", "iso8859", "latin", "mac")):
+        preferred = "cp1252" if encoding in _LATIN_CODEPAGES else _WINDOWS_FOR_MAC.get(encoding)
+        if preferred:
             try:
-                raw.decode("cp1252")
-                encoding = "cp1252"
+                raw.decode(preferred)
+                encoding = preferred
             except UnicodeDecodeError:
                 pass
         text = raw.decode(encoding, "replace")
@@ -395,8 +512,12 @@ def normalize_text(text: str) -> str:
     """'\\n' line ends, no control characters or lone surrogates, NFC."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
-    text = text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", scrub(text))
+
+
+def scrub(text: str) -> str:
+    """Replace lone surrogates (from JSON escapes like \\ud800), which no store can encode."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 # --- dates ----------------------------------------------------------------------
@@ -405,7 +526,7 @@ def normalize_date(value: str | None) -> str | None:
     """ISO 8601 from a metadata date string, or None when absent or absurd (year 0, 9999)."""
     if not value or not str(value).strip():
         return None
-    value = str(value).strip()
+    value = scrub(str(value)).strip()
     parsed: datetime | None = None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -414,7 +535,7 @@ def normalize_date(value: str | None) -> str | None:
 
         try:
             parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             parsed = _dateparser(value)
     if parsed is None:
         return None
@@ -430,7 +551,7 @@ def _dateparser(value: str) -> datetime | None:
 
     try:
         return dateparser.parse(value[:100], settings={"STRICT_PARSING": True})
-    except (ValueError, OverflowError, TypeError):
+    except Exception:  # a third-party parser on hostile strings: any failure means "no date"
         return None
 
 
@@ -451,7 +572,7 @@ def ingest(doc: Document, settings) -> Document:
         if record.get("text", "").strip():
             doc.body = normalize_text(record["text"])
         else:
-            doc.extra["html"] = record["html"]
+            doc.extra["html"] = scrub(record["html"])
         return doc
     if doc.format == "html":
         kind = binary_kind(doc.raw)
@@ -467,4 +588,4 @@ def ingest(doc: Document, settings) -> Document:
 
 
 def _single_line(value: str) -> str:
-    return " ".join(str(value).split())[:1000]
+    return " ".join(normalize_text(str(value)).split())[:1000]

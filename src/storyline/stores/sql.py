@@ -46,6 +46,7 @@ class SQLStore:
 
     def __init__(self) -> None:
         self._depth = 0
+        self._reading = False
         self._lock = threading.RLock()
 
     # plumbing ------------------------------------------------------------
@@ -88,8 +89,44 @@ class SQLStore:
                 self._commit()
 
     @contextmanager
+    def snapshot(self):
+        """A read-only block in which every read sees one committed state of the store.
+
+        Without it, a reader that runs several queries (an export, a storyline page)
+        while an ingest commits can see a document whose event it has not read yet.
+        Writes inside the block are not allowed (run lazy analysis before entering).
+        Inside a transaction it simply joins it.
+
+        Example:
+            with store.snapshot():
+                docs = list(store.iter_documents())
+                events = list(store.iter_records("event"))
+        """
+        with self._lock:
+            if self._depth:
+                yield self
+                return
+            self._begin_read()
+            self._depth += 1
+            self._reading = True
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+                self._reading = False
+                self._end_read()
+
+    def _begin_read(self) -> None:
+        self._begin()
+
+    def _end_read(self) -> None:
+        self._commit()
+
+    @contextmanager
     def _write(self):
         """A write outside any explicit transaction commits by itself."""
+        if self._reading:
+            raise RuntimeError("store.snapshot() is read-only: write before entering it")
         with self.transaction():
             yield
 
@@ -146,10 +183,13 @@ class SQLStore:
 
     # documents -----------------------------------------------------------
     def document_status(self, doc_id: str, raw_sha256: str) -> str:
-        row = self._one("SELECT raw_sha256 FROM documents WHERE id = ? AND current = 1", (doc_id,))
-        if row is None:
+        # Any stored version with this content makes it a no-op, not only the current one:
+        # otherwise re-ingesting a folder holding versions A and B of one id would add
+        # A again as version 3, B as version 4, and so on at every run.
+        rows = self._all("SELECT raw_sha256 FROM documents WHERE id = ?", (doc_id,))
+        if not rows:
             return "new"
-        return "unchanged" if row[0] == raw_sha256 else "version"
+        return "unchanged" if any(r[0] == raw_sha256 for r in rows) else "version"
 
     def put_documents(self, docs: Iterable[Document]) -> None:
         with self._write():
@@ -231,9 +271,9 @@ class SQLStore:
             params.append(storyline)
         sql = self._SELECT + " WHERE " + " AND ".join(where)
         if ids is None:
-            for row in self._all(sql + " ORDER BY id", params):
-                yield self._to_document(row)
-            return
+            # Ids first, then rows 500 at a time: memory stays bounded at 100k documents.
+            ids = [r[0] for r in self._all("SELECT id FROM documents WHERE " + " AND ".join(where)
+                                           + " ORDER BY id", params)]
         ids = list(ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
@@ -274,6 +314,12 @@ class SQLStore:
                    raw: bytes | None = None) -> None:
         sha = hashlib.sha256(raw).hexdigest() if raw is not None else None
         with self._write():
+            # The same input rejected again for the same reason (a re-run, or a run after
+            # one killed half-way) is one record, not two.
+            seen = self._one("SELECT 1 FROM rejects WHERE origin = ? AND reason = ? AND COALESCE(doc_id, '') = ? "
+                             "AND COALESCE(raw_sha256, '') = ?", (origin, reason, doc_id or "", sha or ""))
+            if seen is not None:
+                return
             if raw is not None:
                 self._put_blob(sha, raw)
             self._execute("INSERT INTO rejects (origin, doc_id, reason, raw_sha256, at) "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,9 +56,14 @@ MIGRATIONS: list[list[str]] = [
         "DROP INDEX records_event",
         "CREATE INDEX records_event ON records(kind, event, id)",
     ],
+    [
+        # put_reject looks a reject up before adding it (re-runs must not duplicate it).
+        "CREATE INDEX rejects_origin ON rejects(origin)",
+    ],
 ]
 
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
+BUSY_RETRIES = 3
 
 
 class SQLiteStore(SQLStore):
@@ -88,6 +94,20 @@ class SQLiteStore(SQLStore):
             raise StoreUnavailable(f"cannot open store {self.path}: {exc} (is it a storyline database?)") from exc
         self._migrate()
 
+    def _migrate(self) -> None:
+        # Only a store that needs a migration takes the write lock: readers opening the
+        # store while an ingest writes must not queue behind its batches.
+        if self._schema_current():
+            return
+        super()._migrate()
+
+    def _schema_current(self) -> bool:
+        with self._translate():
+            if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+                return False
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return row is not None and int(row[0]) >= len(self._migrations())
+
     @contextmanager
     def _translate(self):
         try:
@@ -103,9 +123,22 @@ class SQLiteStore(SQLStore):
 
     def _begin(self) -> None:
         # IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout
-        # instead of failing half-way through a batch.
+        # instead of failing half-way through a batch. A writer holding the lock longer
+        # than the timeout (a huge batch) gets a few more chances before we give up.
+        for attempt in range(BUSY_RETRIES + 1):
+            try:
+                with self._translate():
+                    self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except StoreUnavailable:
+                if attempt == BUSY_RETRIES:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def _begin_read(self) -> None:
+        # DEFERRED: a read transaction; in WAL mode it reads one snapshot and blocks nobody.
         with self._translate():
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("BEGIN DEFERRED")
 
     def _commit(self) -> None:
         with self._translate():
