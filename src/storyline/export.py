@@ -5,10 +5,11 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Any
 
+from .errors import NotFound
 from .pipeline import analysis_stamp
 from .settings import Settings, load_settings
 from .stores.base import Store
-from .views import document_dict, ensure_analysis, storylines
+from .views import document_dict, ensure_analysis, event_dict, storylines
 
 SCHEMA_VERSION = 1
 
@@ -35,9 +36,19 @@ def export_json(store: Store, settings: Settings | None = None, progress=None) -
 def _collect(store: Store) -> dict[str, Any]:
     stories = storylines(store)
     events = [e for s in stories for e in s["event_details"]]
+    documents = list(store.iter_documents())
+    # Events not (yet) linked into a storyline, e.g. halfway through an ingest: their
+    # documents are exported, so they are too.
+    listed = {e["id"] for e in events}
+    for event_id in sorted({d.event for d in documents if d.event and d.event not in listed}):
+        try:
+            record = store.get_record("event", event_id)
+        except NotFound:
+            continue
+        events.append(event_dict(record, [d for d in documents if d.event == event_id]))
     return {
         "schema_version": SCHEMA_VERSION,
-        "documents": [document_dict(d) for d in store.iter_documents()],
+        "documents": [document_dict(d) for d in documents],
         "events": events,
         "storylines": [{"id": s["id"], "title": s["title"], "events": s["events"]} for s in stories],
         "entities": list(store.iter_records("entity")),

@@ -23,6 +23,8 @@ SHINGLE = 5
 STATE = "minhash2"  # signatures made with crc32 shingle hashes (the first "minhash" used SHA-1)
 SCHEME = "affine32"  # named explicitly: stored signatures must be read back with the same scheme
 SEED = 1
+KEYS = "minhash2-bands"  # LSH bucket key -> document, in the store's key index
+META = "minhash2-meta"
 LSH_WEIGHTS = (0.1, 0.9)  # (false positive, false negative) weights for choosing LSH bands
 _WORD = re.compile(r"\w+")
 
@@ -59,53 +61,82 @@ def _minhash(sig: bytes, num_perm: int) -> LeanMinHash:
     return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
 
 
+@lru_cache(maxsize=8)
+def _bands(threshold: float, num_perm: int) -> list[tuple[int, int]]:
+    # Recall-weighted bands: every candidate is verified against the threshold, so a missed
+    # copy costs more than a spurious candidate (at 128 permutations a pair at Jaccard 0.875
+    # is found 99% of the time instead of 83%). datasketch picks the (bands, rows) split.
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
+    return [(i * lsh.r, (i + 1) * lsh.r) for i in range(lsh.b)]
+
+
+def band_keys(sig: bytes, threshold: float, num_perm: int) -> list[str]:
+    """One LSH bucket key per band: documents sharing any key are candidates."""
+    values = np.frombuffer(sig, dtype=np.uint32)
+    return [f"{i}:{zlib.crc32(values[a:b].tobytes()):08x}{zlib.adler32(values[a:b].tobytes()):08x}"
+            for i, (a, b) in enumerate(_bands(threshold, num_perm))]
+
+
 @stage("dedup", requires=["doc.text"], assigns=["doc.duplicate_of"])
 class Dedup(Stage):
+    """The LSH buckets live in the store's key index, not in memory: memory stays flat
+    however large the archive grows, and every batch still sees all earlier documents."""
+
     def __init__(self, settings):
         super().__init__(settings)
         self.num_perm = settings.dedup.num_perm
         self.threshold = settings.dedup.threshold
-        self._lsh: MinHashLSH | None = None
-        self._sigs: dict[str, bytes] = {}
-        self._roots: dict[str, str] = {}  # doc id -> its original
+        self._indexed = False
 
     def process(self, doc: Document) -> Document:
         doc.extra["_minhash"] = signature(doc.text, self.num_perm)
         return doc
 
-    def _load(self, batch: Batch) -> MinHashLSH:
-        if self._lsh is None:
-            # Recall-weighted bands: every candidate is verified against the threshold, so a
-            # missed copy costs more than a spurious candidate (at 128 permutations a pair at
-            # Jaccard 0.875 is found 99% of the time instead of 83%).
-            self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm, weights=LSH_WEIGHTS)
-            for doc_id, value in batch.store.get_states(STATE).items():
-                sig, root = value["sig"], value["root"]
-                self._sigs[doc_id] = bytes.fromhex(sig)
-                self._roots[doc_id] = root
-                self._lsh.insert(doc_id, _minhash(self._sigs[doc_id], self.num_perm))
-        return self._lsh
+    def _keys(self, sig: bytes) -> list[str]:
+        return band_keys(sig, self.threshold, self.num_perm)
+
+    def _index_stored(self, store) -> None:
+        """Stores written before the buckets moved to the key index get them once."""
+        if self._indexed:
+            return
+        self._indexed = True
+        layout = repr(_bands(self.threshold, self.num_perm))
+        if store.get_state(META, "bands") == layout:
+            return
+        stored = store.get_states(STATE)
+        store.remove_keys(KEYS, list(stored))
+        store.add_keys(KEYS, ((k, doc_id) for doc_id, v in stored.items()
+                              for k in self._keys(bytes.fromhex(v["sig"]))))
+        store.put_state(META, {"bands": layout})
 
     def process_batch(self, batch: Batch) -> None:
-        lsh = self._load(batch)
-        changed = {}
+        store = batch.store
+        self._index_stored(store)
+        fresh: dict[str, dict] = {}  # this batch's documents, not yet in the state table
+        replaced = set(store.get_states(STATE, [d.id for d in batch.documents]))
+        if replaced:  # a new version replaces the old signature
+            store.remove_keys(KEYS, sorted(replaced))
         for doc in batch.documents:
             sig = doc.extra.pop("_minhash", None) or signature(doc.text, self.num_perm)
             mh = _minhash(sig, self.num_perm)
-            if doc.id in self._sigs:  # a new version replaces the old signature
-                lsh.remove(doc.id)
+            keys = self._keys(sig)
+            if doc.id in fresh:  # the same id twice in one batch: the later version wins
+                store.remove_keys(KEYS, [doc.id])
+            others = sorted({t for _, t in store.lookup_keys(KEYS, keys)} - {doc.id})
+            known = {o: fresh[o] for o in others if o in fresh}
+            known.update(store.get_states(STATE, [o for o in others if o not in fresh]))
             best, best_sim = None, 0.0
-            for other in lsh.query(mh):
-                sim = mh.jaccard(_minhash(self._sigs[other], self.num_perm))
-                root = self._roots.get(other, other)
+            for other in others:
+                if other not in known:
+                    continue
+                sim = mh.jaccard(_minhash(bytes.fromhex(known[other]["sig"]), self.num_perm))
+                root = known[other]["root"]
                 if sim >= self.threshold and (sim > best_sim or (sim == best_sim and root < best)):
                     best, best_sim = root, sim
             doc.duplicate_of = best if best != doc.id else None
             doc.flags.pop("duplicate", None)
             if doc.duplicate_of:
                 doc.flag("duplicate", best_sim, [f"~{best_sim:.0%} of word 5-grams shared with {best}"])
-            self._sigs[doc.id] = sig
-            self._roots[doc.id] = doc.duplicate_of or doc.id
-            lsh.insert(doc.id, mh)
-            changed[doc.id] = {"sig": sig.hex(), "root": self._roots[doc.id]}
-        batch.store.put_state(STATE, changed)
+            fresh[doc.id] = {"sig": sig.hex(), "root": doc.duplicate_of or doc.id}
+            store.add_keys(KEYS, ((k, doc.id) for k in keys))
+        store.put_state(STATE, fresh)

@@ -1229,6 +1229,18 @@ class StoreState(MemoryState):
         for old, new in self._new_redirects.items():
             store.redirect("storyline" if old.startswith("sl-") else "event", old, new)
         self._new_redirects.clear()
+        if sum(map(len, (self.profiles, self.postings, self.docs, self.features, self.doc_freq))) > self.CACHE_LIMIT:
+            self._drop_cache()
+
+    # Entries kept after a flush; beyond it the (all written) cache is dropped, so a long
+    # ingest holds a bounded working set instead of the whole archive's state.
+    CACHE_LIMIT = 50_000
+
+    def _drop_cache(self) -> None:
+        for cached in (self.profiles, self.postings, self.docs, self.features, self.doc_freq):
+            cached.clear()
+        for table in ("profiles", "postings", "docs", "features", "df"):
+            self._have[table].clear()
 
 
 class _CounterInto(dict):
