@@ -127,3 +127,16 @@ def test_events_far_apart_in_time_are_separate_events():
     index.assign([make("q-en", QUAKE_EN)])
     (late,) = index.assign([make("q-en2", QUAKE_EN_2, published="2025-03-05")])
     assert late.new_event
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_events_batches_in_any_order_give_the_same_events(seed):
+    # Arrival order and batch cuts must not change which reports end up together: every
+    # batch re-clusters the events it touches by average link, which ignores order.
+    docs = corpus()
+    random.Random(seed).shuffle(docs)
+    cuts = sorted(random.Random(seed + 10).sample(range(1, len(docs)), 3))
+    index = EventIndex()
+    for start, end in zip([0, *cuts], [*cuts, len(docs)]):
+        index.assign(docs[start:end])
+    assert partition(index, [d.id for d in docs]) == EXPECTED
