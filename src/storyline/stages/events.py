@@ -78,8 +78,8 @@ TERM_PREFIX = "t:"
 class EventSettings:
     """Knobs of the event clusterer; defaults tuned on ECB+ topics 1-20 only."""
 
-    threshold: float = 0.25  # join the best event at or above this similarity
-    merge_threshold: float = 0.50  # merge (or keep split) two events at or above this
+    threshold: float = 0.20  # join the best event at or above this similarity
+    merge_threshold: float = 0.60  # merge (or keep split) two events at or above this
     cross_lingual_threshold: float = 0.35  # names+numbers similarity across languages
     # Shares of the four cosines in the similarity (they sum to 1): all words, headline + lede
     # words, name keys, number and date anchors.
