@@ -411,6 +411,9 @@ def _pair_sim(a: _DocVec, b: _DocVec, s: EventSettings) -> float:
     return num / den if den else 0.0
 
 
+_BLOCK = 512  # rows per block in `_pair_matrix`
+
+
 def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
     """Similarity of every pair of documents (a float32 numpy array), with the adjustments
     of `EventIndex._similarity`: only channels both sides have count, different
@@ -437,31 +440,34 @@ def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
                 cols.append(vocab.setdefault(k, len(vocab)))
                 vals.append(x)
         x = sp.csr_matrix((np.asarray(vals, f32), (rows, cols)), shape=(n, max(1, len(vocab))), dtype=f32)
-        cos = (x @ x.T).toarray()
+        xt = x.T.tocsc()
         present = np.array([bool(getattr(v, ch)) for v in vecs], f32)
-        both = np.outer(present, present)
-        cos *= both
-        num += w * cos
-        den += w * both
-        if multilingual and ch in ("names", "nums"):
-            cross_num += w * cos
-            cross_den += w * both
-        del cos, both
+        # Row blocks keep the peak memory at a few n x n float32 arrays, whatever the vocabulary.
+        for lo in range(0, n, _BLOCK):
+            hi = min(n, lo + _BLOCK)
+            both = np.outer(present[lo:hi], present)
+            cos = (x[lo:hi] @ xt).toarray()
+            cos *= both
+            num[lo:hi] += w * cos
+            den[lo:hi] += w * both
+            if multilingual and ch in ("names", "nums"):
+                cross_num[lo:hi] += w * cos
+                cross_den[lo:hi] += w * both
         if ch == "names":
             names_vocab, has_name = vocab, (x > 0).tocsc()
-    sim = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-    del num, den
+    sim = num
+    np.divide(num, den, out=sim, where=den > 0)
+    del den
     # Different protagonists: i's main name absent from j and j's strongest name absent from i.
     top = np.array([names_vocab.get(v.top_name, -1) if v.top_name else -1 for v in vecs])
     if has_name is not None and (top >= 0).any():
         strongest = np.array([names_vocab[max(v.names, key=lambda k: (v.names[k], k))] if v.names else -1
                               for v in vecs])
         named = np.array([bool(v.names) for v in vecs])
-        mentions = has_name.toarray()  # doc x name, bool
-        j_has_top_i = mentions[:, np.maximum(top, 0)].T  # [i, j]: j mentions i's main name
-        i_has_str_j = mentions[:, np.maximum(strongest, 0)]  # [i, j]: i mentions j's strongest name
+        j_has_top_i = has_name[:, np.maximum(top, 0)].toarray().T  # [i, j]: j mentions i's main name
+        i_has_str_j = has_name[:, np.maximum(strongest, 0)].toarray()  # [i, j]: i mentions j's strongest
         conflict = (top >= 0)[:, None] & named[None, :] & ~j_has_top_i & ~i_has_str_j
-        del mentions, j_has_top_i, i_has_str_j
+        del j_has_top_i, i_has_str_j
         conflict |= conflict.T
         sim[conflict] *= s.conflict_penalty
         del conflict
@@ -495,7 +501,9 @@ def _link_groups(vecs: list[_DocVec], s: EventSettings) -> list[list[str]]:
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
-    dist = np.clip(1.0 - _pair_matrix(vecs, s), 0.0, None)
+    dist = _pair_matrix(vecs, s)
+    np.subtract(1.0, dist, out=dist)
+    np.clip(dist, 0.0, None, out=dist)
     np.fill_diagonal(dist, 0.0)
     tree = linkage(squareform(dist, checks=False), method=s.link_method)
     labels = fcluster(tree, 1.0 - s.link_threshold, criterion="distance")
