@@ -15,8 +15,11 @@ them and never re-clusters the archive, only the batch's neighbourhood:
    nearly reaches (`reopen_factor * threshold`) and that have at most
    `reopen_max_members` members are *reopened*: their members are clustered
    again together with the batch.
-3. The open documents go through one pass in canonical order (join the best
-   cluster at `threshold`, else start one), then `refine_rounds` rounds that
+3. The open documents are seeded into clusters by average link over all their
+   pairs (`link_method`, cut at `link_threshold`): it depends on the set of open
+   documents only, not on their order, so batches cut or ordered differently
+   meet the same seeds (the single pass in arrival order it replaced decided
+   each document once, against clusters as they stood). Then `refine_rounds` rounds that
    split clusters holding two groups (2-means, halves below `split_threshold`)
    and move each open document to the centroid it now fits best; then changed
    events merge with their best candidate at `merge_threshold`.
