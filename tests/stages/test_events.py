@@ -140,3 +140,29 @@ def test_events_batches_in_any_order_give_the_same_events(seed):
     for start, end in zip([0, *cuts], [*cuts, len(docs)]):
         index.assign(docs[start:end])
     assert partition(index, [d.id for d in docs]) == EXPECTED
+
+
+def test_events_average_link_seeds_ignore_the_order_of_documents():
+    import math
+    from collections import Counter
+
+    from storyline.stages.events import EventSettings, _doc_counts, _link_groups
+
+    docs = [embed(d) for d in corpus()]
+    feats = {d.id: d.extra["embed"] for d in docs}
+    df = Counter()
+    for f in feats.values():
+        df.update(_doc_counts(f))
+    index = EventIndex()
+    index._max_idf = 1.0 + math.log((len(docs) + 1) / 2) - 1e-9
+    vecs = [index._vectorise(d.id, feats[d.id], lambda k: 1.0 + math.log((len(docs) + 1) / (df[k] + 1)))
+            for d in docs]
+    seen = set()
+    for seed in range(5):
+        random.Random(seed).shuffle(vecs)
+        seen.add(frozenset(frozenset(g) for g in _link_groups(vecs, EventSettings())))
+    assert len(seen) == 1
+    # The English reports of one quake are one seed; reports of other happenings are not in it.
+    (groups,) = seen
+    quake = next(g for g in groups if "q-en" in g)
+    assert {"q-en", "q-en2"} <= quake and not quake & {"other-quake", "v-en", "other-verdict"}
