@@ -631,7 +631,8 @@ class EventIndex:
         #    clustered again together with the batch (bounded by `reopen_max_members`).
         old_members = self._reopen(vecs, dates, touched, df, idf)
         order = sorted(vecs, key=lambda i: (dates.get(i, ""), i))
-        # 2. One pass in canonical order, then k-means style refinement with splits, then merges.
+        # 2. Average-link seeds (or one pass in canonical order), then k-means style refinement
+        #    with splits, then merges.
         if s.link_threshold and 1 < len(order) <= s.link_max_docs:
             # Order-free seeding: groups by average link, then refinement may move a document
             # to an event outside the neighbourhood it fits better.
@@ -835,10 +836,11 @@ class EventIndex:
 
     def _refine(self, vecs: dict[str, _DocVec], doc_event: dict[str, str],
                 touched: dict[str, EventProfile], changed: set[str], batch: int) -> None:
-        """Re-place the open documents against the centroids the whole pass built.
+        """Re-place the open documents against the centroids the seeding built.
 
-        The single pass decides each document against clusters as they stood when it
-        came; early documents of a cluster saw too little. Each round first splits
+        Seeds compare documents with documents inside the neighbourhood only (and the
+        fallback single pass decides each document against clusters as they stood
+        when it came); centroids and the events outside it can say more. Each round first splits
         clusters holding two groups (`_split`), then takes every open document out of
         its cluster and puts it back where it now fits best (or alone), like a k-means
         step. Only documents of this batch and of reopened events move.
