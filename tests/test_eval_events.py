@@ -34,8 +34,6 @@ def test_eval_events_seeds_two_events_one_storyline():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="through the real ingest path the single-pass clusterer is order-sensitive "
-                          "(topic 3: 0.77-0.95 by arrival order); being reworked", strict=False)
 def test_eval_events_ecbplus_small_run():
     _need(ECBPLUS)
     scores = evaluate_ecbplus(ECBPLUS, topics="1,3", batches=3, seed=1)
@@ -52,7 +50,6 @@ def test_eval_events_ecbplus_small_run():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="same order sensitivity as above; being reworked", strict=False)
 def test_eval_events_cli_prints_one_json_line(capsys):
     _need(ECBPLUS)
     assert main([str(ECBPLUS), "--topics", "3", "--json"]) == 0

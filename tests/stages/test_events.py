@@ -127,3 +127,42 @@ def test_events_far_apart_in_time_are_separate_events():
     index.assign([make("q-en", QUAKE_EN)])
     (late,) = index.assign([make("q-en2", QUAKE_EN_2, published="2025-03-05")])
     assert late.new_event
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_events_batches_in_any_order_give_the_same_events(seed):
+    # Arrival order and batch cuts must not change which reports end up together: every
+    # batch re-clusters the events it touches by average link, which ignores order.
+    docs = corpus()
+    random.Random(seed).shuffle(docs)
+    cuts = sorted(random.Random(seed + 10).sample(range(1, len(docs)), 3))
+    index = EventIndex()
+    for start, end in zip([0, *cuts], [*cuts, len(docs)]):
+        index.assign(docs[start:end])
+    assert partition(index, [d.id for d in docs]) == EXPECTED
+
+
+def test_events_average_link_seeds_ignore_the_order_of_documents():
+    import math
+    from collections import Counter
+
+    from storyline.stages.events import EventSettings, _doc_counts, _link_groups
+
+    docs = [embed(d) for d in corpus()]
+    feats = {d.id: d.extra["embed"] for d in docs}
+    df = Counter()
+    for f in feats.values():
+        df.update(_doc_counts(f))
+    index = EventIndex()
+    index._max_idf = 1.0 + math.log((len(docs) + 1) / 2) - 1e-9
+    vecs = [index._vectorise(d.id, feats[d.id], lambda k: 1.0 + math.log((len(docs) + 1) / (df[k] + 1)))
+            for d in docs]
+    seen = set()
+    for seed in range(5):
+        random.Random(seed).shuffle(vecs)
+        seen.add(frozenset(frozenset(g) for g in _link_groups(vecs, EventSettings())))
+    assert len(seen) == 1
+    # The English reports of one quake are one seed; reports of other happenings are not in it.
+    (groups,) = seen
+    quake = next(g for g in groups if "q-en" in g)
+    assert {"q-en", "q-en2"} <= quake and not quake & {"other-quake", "v-en", "other-verdict"}

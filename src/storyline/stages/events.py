@@ -15,8 +15,11 @@ them and never re-clusters the archive, only the batch's neighbourhood:
    nearly reaches (`reopen_factor * threshold`) and that have at most
    `reopen_max_members` members are *reopened*: their members are clustered
    again together with the batch.
-3. The open documents go through one pass in canonical order (join the best
-   cluster at `threshold`, else start one), then `refine_rounds` rounds that
+3. The open documents are seeded into clusters by average link over all their
+   pairs (`link_method`, cut at `link_threshold`): it depends on the set of open
+   documents only, not on their order, so batches cut or ordered differently
+   meet the same seeds (the single pass in arrival order it replaced decided
+   each document once, against clusters as they stood). Then `refine_rounds` rounds that
    split clusters holding two groups (2-means, halves below `split_threshold`)
    and move each open document to the centroid it now fits best; then changed
    events merge with their best candidate at `merge_threshold`.
@@ -78,8 +81,8 @@ TERM_PREFIX = "t:"
 class EventSettings:
     """Knobs of the event clusterer; defaults tuned on ECB+ topics 1-20 only."""
 
-    threshold: float = 0.25  # join the best event at or above this similarity
-    merge_threshold: float = 0.50  # merge (or keep split) two events at or above this
+    threshold: float = 0.20  # join the best event at or above this similarity
+    merge_threshold: float = 0.60  # merge (or keep split) two events at or above this
     cross_lingual_threshold: float = 0.35  # names+numbers similarity across languages
     # Shares of the four cosines in the similarity (they sum to 1): all words, headline + lede
     # words, name keys, number and date anchors.
@@ -88,6 +91,11 @@ class EventSettings:
     name_weight: float = 0.35
     number_weight: float = 0.35
     refine_rounds: int = 2  # k-means style passes that may move this batch's documents
+    # Seed the open documents' clusters by average link over document pairs (order-free) at
+    # this similarity, instead of one pass in arrival order; 0 turns it off.
+    link_threshold: float = 0.16
+    link_method: str = "weighted"  # scipy linkage: "average" (UPGMA) or "weighted" (WPGMA)
+    link_max_docs: int = 3000  # above this many open documents, fall back to the single pass
     time_window_days: float = 3.0  # published dates this far outside an event's range cost nothing
     time_decay_days: float = 10.0  # beyond it, similarity decays by e every this many days
     conflict_penalty: float = 0.5  # similarity factor when the main names differ (see _similarity)
@@ -406,6 +414,108 @@ def _pair_sim(a: _DocVec, b: _DocVec, s: EventSettings) -> float:
     return num / den if den else 0.0
 
 
+_BLOCK = 512  # rows per block in `_pair_matrix`
+
+
+def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
+    """Similarity of every pair of documents (a float32 numpy array), with the adjustments
+    of `EventIndex._similarity`: only channels both sides have count, different
+    protagonists halve it, across languages names and numbers decide alone, dates far
+    apart decay it. Sparse products, so the cost is n^2 floats, not n^2 dict lookups."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    n = len(vecs)
+    f32 = np.float32
+    num = np.zeros((n, n), f32)
+    den = np.zeros((n, n), f32)
+    multilingual = len({v.lang for v in vecs if v.lang}) > 1
+    cross_num = np.zeros((n, n), f32) if multilingual else None
+    cross_den = np.zeros((n, n), f32) if multilingual else None
+    names_vocab: dict[str, int] = {}
+    has_name = None
+    for ch, w in zip(_CHANNELS, (s.term_weight, s.lead_weight, s.name_weight, s.number_weight)):
+        vocab: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for r, v in enumerate(vecs):
+            for k, x in getattr(v, ch).items():
+                rows.append(r)
+                cols.append(vocab.setdefault(k, len(vocab)))
+                vals.append(x)
+        x = sp.csr_matrix((np.asarray(vals, f32), (rows, cols)), shape=(n, max(1, len(vocab))), dtype=f32)
+        xt = x.T.tocsc()
+        present = np.array([bool(getattr(v, ch)) for v in vecs], f32)
+        # Row blocks keep the peak memory at a few n x n float32 arrays, whatever the vocabulary.
+        for lo in range(0, n, _BLOCK):
+            hi = min(n, lo + _BLOCK)
+            both = np.outer(present[lo:hi], present)
+            cos = (x[lo:hi] @ xt).toarray()
+            cos *= both
+            num[lo:hi] += w * cos
+            den[lo:hi] += w * both
+            if multilingual and ch in ("names", "nums"):
+                cross_num[lo:hi] += w * cos
+                cross_den[lo:hi] += w * both
+        if ch == "names":
+            names_vocab, has_name = vocab, (x > 0).tocsc()
+    sim = num
+    np.divide(num, den, out=sim, where=den > 0)
+    del den
+    # Different protagonists: i's main name absent from j and j's strongest name absent from i.
+    top = np.array([names_vocab.get(v.top_name, -1) if v.top_name else -1 for v in vecs])
+    if has_name is not None and (top >= 0).any():
+        strongest = np.array([names_vocab[max(v.names, key=lambda k: (v.names[k], k))] if v.names else -1
+                              for v in vecs])
+        named = np.array([bool(v.names) for v in vecs])
+        j_has_top_i = has_name[:, np.maximum(top, 0)].toarray().T  # [i, j]: j mentions i's main name
+        i_has_str_j = has_name[:, np.maximum(strongest, 0)].toarray()  # [i, j]: i mentions j's strongest
+        conflict = (top >= 0)[:, None] & named[None, :] & ~j_has_top_i & ~i_has_str_j
+        del j_has_top_i, i_has_str_j
+        conflict |= conflict.T
+        sim[conflict] *= s.conflict_penalty
+        del conflict
+    if multilingual:
+        lang = np.array([v.lang or "" for v in vecs])
+        other = (lang[:, None] != lang[None, :]) & (lang[:, None] != "") & (lang[None, :] != "")
+        cross = np.divide(cross_num, cross_den, out=np.zeros_like(cross_num), where=cross_den > 0)
+        cross *= s.threshold / s.cross_lingual_threshold
+        np.maximum(sim, cross, out=sim, where=other)
+        del cross, cross_num, cross_den, other
+    days = []
+    for v in vecs:
+        try:
+            days.append(float(_date.fromisoformat(v.date[:10]).toordinal()) if v.date else np.nan)
+        except ValueError:
+            days.append(np.nan)
+    days = np.array(days, f32)
+    if not np.isnan(days).all():
+        gap = np.abs(days[:, None] - days[None, :])
+        late = ~np.isnan(gap) & (gap > s.time_window_days)
+        sim[late] *= np.exp(-(gap[late] - s.time_window_days) / s.time_decay_days)
+    np.fill_diagonal(sim, 1.0)
+    return sim
+
+
+def _link_groups(vecs: list[_DocVec], s: EventSettings) -> list[list[str]]:
+    """Average-link groups of `vecs` at `s.link_threshold`; each group lists ids in the
+    order given, groups ordered by their first member. Depends only on the set of
+    documents, not on the order they came in (ties aside)."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    dist = _pair_matrix(vecs, s)
+    np.subtract(1.0, dist, out=dist)
+    np.clip(dist, 0.0, None, out=dist)
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(dist, checks=False), method=s.link_method)
+    labels = fcluster(tree, 1.0 - s.link_threshold, criterion="distance")
+    groups: dict[int, list[str]] = {}
+    for v, label in zip(vecs, labels):
+        groups.setdefault(int(label), []).append(v.id)
+    return list(groups.values())  # insertion order: by first member
+
+
 def _days_outside(date: str, first: str, last: str) -> float:
     """Days from `date` to the range [first, last] (0 inside); 0 when a date is unreadable."""
     try:
@@ -521,14 +631,25 @@ class EventIndex:
         #    clustered again together with the batch (bounded by `reopen_max_members`).
         old_members = self._reopen(vecs, dates, touched, df, idf)
         order = sorted(vecs, key=lambda i: (dates.get(i, ""), i))
-        # 2. One pass in canonical order, then k-means style refinement with splits, then merges.
-        for doc_id in order:
-            vec = vecs[doc_id]
-            best, _ = self._best(vec, touched, s.threshold)
-            prof = best or self._found_temp(doc_id, batch, touched)
-            self._absorb(prof, vec)
-            changed.add(prof.id)
-            doc_event[doc_id] = prof.id
+        # 2. Average-link seeds (or one pass in canonical order), then k-means style refinement
+        #    with splits, then merges.
+        if s.link_threshold and 1 < len(order) <= s.link_max_docs:
+            # Order-free seeding: groups by average link, then refinement may move a document
+            # to an event outside the neighbourhood it fits better.
+            for group in _link_groups([vecs[d] for d in order], s):
+                prof = self._found_temp(group[0], batch, touched)
+                for doc_id in group:
+                    self._absorb(prof, vecs[doc_id])
+                    doc_event[doc_id] = prof.id
+                changed.add(prof.id)
+        else:
+            for doc_id in order:
+                vec = vecs[doc_id]
+                best, _ = self._best(vec, touched, s.threshold)
+                prof = best or self._found_temp(doc_id, batch, touched)
+                self._absorb(prof, vec)
+                changed.add(prof.id)
+                doc_event[doc_id] = prof.id
         if s.refine_rounds and len(vecs) > 1:
             self._refine(vecs, doc_event, touched, changed, batch)
         changed |= self._merge_changed(touched, changed, batch)
@@ -544,6 +665,8 @@ class EventIndex:
                 prof = best or self._found(d.id, batch, taken=touched)
                 touched[prof.id] = prof
                 self._absorb(prof, vec)
+                # A member like any other: its features let a later batch reopen the event.
+                self.state.put_doc_features({d.id: feats[d.id]})
             else:
                 prof = touched.get(orig) or self._load(orig)
                 touched[prof.id] = prof
@@ -713,10 +836,11 @@ class EventIndex:
 
     def _refine(self, vecs: dict[str, _DocVec], doc_event: dict[str, str],
                 touched: dict[str, EventProfile], changed: set[str], batch: int) -> None:
-        """Re-place the open documents against the centroids the whole pass built.
+        """Re-place the open documents against the centroids the seeding built.
 
-        The single pass decides each document against clusters as they stood when it
-        came; early documents of a cluster saw too little. Each round first splits
+        Seeds compare documents with documents inside the neighbourhood only (and the
+        fallback single pass decides each document against clusters as they stood
+        when it came); centroids and the events outside it can say more. Each round first splits
         clusters holding two groups (`_split`), then takes every open document out of
         its cluster and puts it back where it now fits best (or alone), like a k-means
         step. Only documents of this batch and of reopened events move.
