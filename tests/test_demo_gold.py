@@ -108,8 +108,6 @@ def test_demo_name_variants_merge_and_namesakes_stay_apart(demo):
         assert not (ids_a & ids_b), f"{a} and {b} merged"
 
 
-@pytest.mark.xfail(reason="speaker resolution on the demo: 17 of 64 gold quotes get a namesake or "
-                   "nearby name (issue 12 work in progress)", strict=False)
 def test_demo_quotes_have_speakers_and_merge_across_outlets(demo):
     texts = {i: d["text"] for i, d in demo["docs"].items()}
     quotes = demo["export"]["quotes"]

@@ -399,6 +399,7 @@ def evaluate_polnear_pipeline(path: str | Path, *, predictions_path: str | Path 
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     preds: dict[str, list[Prediction]] = {}
+    unmapped = speakers_unmapped = 0
     with tempfile.TemporaryDirectory(prefix="storyline-eval-") as tmp:
         with SQLiteStore(Path(tmp) / "eval.db") as store:
             items = [raw_document(stem, text.encode("utf-8"), f"{stem}.txt", "text") for stem, (text, _) in data.items()]
@@ -407,10 +408,14 @@ def evaluate_polnear_pipeline(path: str | Path, *, predictions_path: str | Path 
             analysis = store.get_analysis(list(data))
             for doc in store.iter_documents(list(data)):
                 raw = data[doc.id][0]
+                aligned = align_body(raw, doc.body)
                 for m in analysis.get(doc.id, {}).get("quotes", []):
-                    row = _to_raw(doc, raw, m)
-                    if row is None:  # the text changed too much in decoding to map back
+                    row = _to_raw(doc, raw, m, aligned)
+                    if row is None:  # decoding changed the text of this span: not in the raw file
+                        unmapped += 1
                         continue
+                    if m.get("speaker_start") is not None and row["speaker_start"] is None:
+                        speakers_unmapped += 1
                     preds.setdefault(doc.id, []).append(
                         Prediction(row["start"], row["end"], row["speaker_start"], row["speaker_end"], row["speaker"]))
                     rows.append({"document": doc.id, **row})
@@ -421,12 +426,16 @@ def evaluate_polnear_pipeline(path: str | Path, *, predictions_path: str | Path 
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     result = score(data, preds)
     result["documents"] = len(data)
+    result["unmapped"] = unmapped
+    result["speakers_unmapped"] = speakers_unmapped
     result["docs_per_second"] = round(len(data) / seconds, 1) if seconds else None
     return result
 
 
 def _nearest(raw: str, piece: str, hint: int) -> int | None:
     """Start of the occurrence of `piece` in `raw` closest to `hint`."""
+    if not piece:
+        return None
     best, at = None, raw.find(piece)
     while at >= 0:
         if best is None or abs(at - hint) < abs(best - hint):
@@ -435,28 +444,120 @@ def _nearest(raw: str, piece: str, hint: int) -> int | None:
     return best
 
 
-def _to_raw(doc, raw: str, m: dict[str, Any]) -> dict[str, Any] | None:
-    """A stored quote mention (clean-text offsets) in raw-file offsets.
+# Text that must follow a re-synchronisation point for it to count.
+_ANCHOR = 12
 
-    The clean text is the raw file minus its headline line and removed junk lines,
-    so each span is found again in the raw text near where those cuts put it.
+
+def align_body(raw: str, body: str) -> list[int | None]:
+    """Raw-file offset of each character of `body` (None where decoding changed it).
+
+    Ingest takes the headline off the top, strips the ends, turns `\r\n` into
+    `\n`, drops control characters and composes to NFC; everything else is copied.
+    So the two texts are walked side by side, and where they differ the walk
+    skips ahead to the next place where a dozen characters agree again.
+    """
+    out: list[int | None] = [None] * len(body)
+    # Where the body starts: the occurrence of its opening nearest to where the
+    # cut headline puts it (a headline can repeat the first words of the body).
+    i = None
+    for size in (200, 60, _ANCHOR):
+        i = _nearest(raw, body[:size], len(raw) - len(body))
+        if i is not None:
+            break
+    i, j = i or 0, 0
+    n, m = len(raw), len(body)
+    while j < m and i < n:
+        if raw[i] == body[j]:
+            out[j] = i
+            i += 1
+            j += 1
+            continue
+        for skip in range(0, 4):  # body characters with no raw counterpart (NFC)
+            anchor = body[j + skip : j + skip + _ANCHOR]
+            at = raw.find(anchor, i, i + 200 + len(anchor)) if anchor else -1
+            if at >= 0:
+                i, j = at, j + skip
+                break
+        else:
+            j += 1  # no way back here: this body character stays unmapped
+    return out
+
+
+def _same(raw_piece: str, piece: str) -> bool:
+    """Is `raw_piece` the clean text `piece`, up to ingest's decoding repairs (NFC, control characters)?"""
+    if raw_piece == piece:
+        return True
+    from storyline.stages.ingest import normalize_text
+
+    return normalize_text(raw_piece) == piece
+
+
+def _map_span(raw: str, piece: str, start: int | None, end: int | None, hint: int) -> Span | None:
+    """Raw span of a clean-text span, or None when `piece` is not in `raw`.
+
+    The aligned position is used when the raw text there is `piece`; otherwise
+    (the span crossed a removed line) the occurrence of `piece` nearest to
+    where it should be.
+    """
+    if not piece:
+        return None
+    if start is not None and end is not None and _same(raw[start:end], piece):
+        return start, end
+    at = _nearest(raw, piece, hint)
+    return None if at is None else (at, at + len(piece))
+
+
+def _to_raw(doc, raw: str, m: dict[str, Any], aligned: list[int | None] | None = None) -> dict[str, Any] | None:
+    """A stored quote mention (clean-text offsets) in raw-file offsets, or None.
+
+    The clean text is the raw file minus its headline line and removed junk lines
+    (plus decoding repairs), so a clean offset goes to `body` through the removed
+    spans and from there to the raw file through `align_body`. The result always
+    holds the clean text's characters: `raw[start:end] == text[s:e]` for the
+    content and the speaker mention, up to the decoding repairs ingest makes
+    (`normalize_text`: NFC, `\r\n`, control characters); a span that cannot be
+    found so is None (the whole row for the content, the speaker offsets for the
+    speaker).
     """
     from storyline.stages.clean.lines import clean_to_body_offset
 
-    shift = len(raw) - len(doc.body)  # the headline and blank lines taken off the top
-    body_start = clean_to_body_offset(doc.removed, m["start"])
+    if aligned is None:
+        aligned = align_body(raw, doc.body)
+
+    def where(s: int, e: int) -> tuple[int | None, int | None, int]:
+        bs = clean_to_body_offset(doc.removed, s)
+        be = clean_to_body_offset(doc.removed, e, end=True)
+        rs = re_ = None
+        # A character decoding changed (NFC) has no raw offset: take its neighbours'.
+        k = bs
+        while 0 <= k < len(aligned) and aligned[k] is None and k < be:
+            k += 1
+        if 0 <= k < len(aligned) and k < be:
+            before = next((aligned[i] for i in range(bs - 1, -1, -1) if aligned[i] is not None), -1)
+            rs = aligned[k] if k == bs else before + 1
+        k = be - 1
+        while 0 <= k < len(aligned) and aligned[k] is None and k >= bs:
+            k -= 1
+        if 0 <= k < len(aligned) and k >= bs:
+            after = next((aligned[i] for i in range(be, len(aligned)) if aligned[i] is not None), len(raw))
+            re_ = aligned[k] + 1 if k == be - 1 else after
+        hint = rs if rs is not None else bs + len(raw) - len(doc.body)
+        return rs, re_, hint
+
     content = doc.text[m["start"]:m["end"]]
-    start = _nearest(raw, content, body_start + shift)
-    if start is None:
+    rs, re_, hint = where(m["start"], m["end"])
+    found = _map_span(raw, content, rs, re_, hint)
+    if found is None:
         return None
-    local = start - m["start"]
+    start, end = found
     speaker_start = speaker_end = None
-    if m.get("speaker_start") is not None:
+    if m.get("speaker_start") is not None and m.get("speaker_end") is not None:
         who = doc.text[m["speaker_start"]:m["speaker_end"]]
-        found = _nearest(raw, who, m["speaker_start"] + local)
-        if found is not None:
-            speaker_start, speaker_end = found, found + len(who)
-    return {"start": start, "end": start + len(content), "speaker_start": speaker_start,
+        ss, se, shint = where(m["speaker_start"], m["speaker_end"])
+        spoken = _map_span(raw, who, ss, se, shint)
+        if spoken is not None:
+            speaker_start, speaker_end = spoken
+    return {"start": start, "end": end, "speaker_start": speaker_start,
             "speaker_end": speaker_end, "speaker": m.get("speaker"), "direct": m.get("direct", True)}
 
 

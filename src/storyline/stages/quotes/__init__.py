@@ -57,6 +57,7 @@ def merge_quotes(
     mentions_by_doc: dict[str, list[QuoteMention]],
     texts: dict[str, str],
     canonical: Callable[[str], str] | None = None,
+    events: dict[str, str] | None = None,
 ) -> list[Quote]:
     """Merge mentions of one statement reported by several documents.
 
@@ -66,6 +67,9 @@ def merge_quotes(
         texts: {document id: text} the mention spans point into.
         canonical: maps a speaker name to a corpus-wide canonical name (e.g. the
             entities stage's linker); names are compared as given without it.
+        events: {document id: event id}; within an event, one speaker's
+            statements are also paired across documents on weaker word
+            evidence (translations, rewordings, indirect speech).
 
     Returns:
         One `Quote` per statement, ordered by id. `Quote.mentions` are
@@ -74,7 +78,7 @@ def merge_quotes(
         translation. Ids (`q-<hash>`) derive from the earliest mention's
         document id and offset, so they do not depend on input order.
     """
-    return merge(mentions_by_doc, texts, canonical)
+    return merge(mentions_by_doc, texts, canonical, events)
 
 
 def quotes(doc: Document) -> Document:
@@ -104,7 +108,8 @@ class Quotes(Stage):
         known = batch.notes.get("canonical_name") or (lambda name: None)
         canonical = lambda name: known(name) or name  # noqa: E731
         merged = merge_quotes({d.id: d.quotes for d in batch.documents},
-                              {d.id: d.text for d in batch.documents}, canonical)
+                              {d.id: d.text for d in batch.documents}, canonical,
+                              {d.id: d.event for d in batch.documents if d.event})
         for doc in batch.documents:
             for mention in doc.quotes:
                 if mention.speaker:

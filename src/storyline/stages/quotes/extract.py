@@ -29,13 +29,18 @@ from . import linker, rules, tagger
 from .base import Attribution as _Attribution
 from .base import Span
 from .marks import Segment, find_segments
-from .speakers import ALL_PRONOUNS, SpeakerResolver
+from .speakers import ALL_PRONOUNS, CONTINUING, SpeakerResolver, role_gap
 from .tokens import Token, paragraphs, tokenize
 
 _DOUBLE = re.compile(r"[\"“”«»„]|''")
 _SINGLE_PAIR = re.compile(r"‘[^‘’]*’(?!\w)", re.S)
 _TRIM = " \t\n,;:-—–"
 _SPEAKER_LABELS = ("PERSON", "PER", "ORG", "NORP", "GPE")
+_CLOSING = set("\"”»’'")
+# Languages that leave a pronoun subject out ("declaró").
+_PRO_DROP = {"es", "it", "pt"}
+# Words before a name that make it a modifier, not the speaker ("la ministra de Trabajo").
+_OF = {"of", "de", "du", "des", "del", "d", "della", "di"}
 _AUX_ADV = {
     "has", "have", "had", "also", "then", "later", "again", "is", "was", "were", "are",
     "will", "would", "reportedly", "repeatedly", "publicly", "once", "previously", "recently",
@@ -95,17 +100,26 @@ def _gap(a: tuple[str, int, int], b: tuple[str, int, int]) -> int:
     return max(a[1] - b[2], b[1] - a[2], 0)
 
 
+def _apart(tokens: list[Token], content: tuple[str, int, int], cue: tuple[str, int, int]) -> bool:
+    """Does a sentence boundary separate a content run from a cue?"""
+    if content[2] <= cue[1]:
+        return tokens[content[2] - 1].sent != tokens[cue[1]].sent
+    if content[1] >= cue[2]:
+        return tokens[content[1]].sent != tokens[cue[2] - 1].sent
+    return False
+
+
 def tagger_attributions(
     text: str, tokens: list[Token], segments: list[Segment], entities: list[EntityMention]
 ) -> list[_Attribution]:
     """Attributions of one English document from the CRF tagger."""
     quoted = tagger.quote_states(tokens, segments)
     ner = tagger.ner_labels(tokens, entities)
-    lex = tagger.lexicon()
+    lex, stems = tagger.lexicon(), tagger.stem_lexicon()
     out: list[_Attribution] = []
     pending: tuple[Span, Span | None] | None = None  # `X continued:` ending a paragraph
     for begin, end in paragraphs(tokens):
-        feats = tagger.token_features(tokens, begin, end, quoted, ner, lex)
+        feats = tagger.token_features(tokens, begin, end, quoted, ner, lex, stems)
         spans = _spans(tagger.tag(feats), begin)
         cues = [s for s in spans if s[0] == "CUE"]
         sources = [s for s in spans if s[0] == "SRC"]
@@ -117,7 +131,7 @@ def tagger_attributions(
             if not cues:
                 orphans.append(sp)
                 continue
-            ci = min(range(len(cues)), key=lambda i: (_gap(sp, cues[i]), i))
+            ci = min(range(len(cues)), key=lambda i: (_apart(tokens, sp, cues[i]), _gap(sp, cues[i]), i))
             groups.setdefault(ci, []).append(sp)
         taken: set[int] = set()
 
@@ -137,12 +151,15 @@ def tagger_attributions(
             right = [p for p in pieces if p[1] >= cue[2]]
             if left and right and sum(e - b for _, b, e in right) >= 3:
                 # Content on both sides of a cue is one attribution only for an
-                # interrupted quote (`"X," he said, "Y."`); otherwise the left
-                # part is a statement of its own (held-out train: quote F1
-                # +0.011, attribution F1 +0.003).
+                # interrupted quote (`"X," he said, "Y."`); otherwise one side is
+                # a statement of its own: the quoted side keeps the cue (`"X,"
+                # Ms. Lee said, sitting at …`), else the right side (`X. He
+                # said that Y`).
                 quoted_l = any(quoted[k] for _, b, e in left for k in range(b, e))
                 quoted_r = any(quoted[k] for _, b, e in right for k in range(b, e))
                 if not (quoted_l and quoted_r):
+                    if quoted_l and not quoted_r:
+                        left, right = right, left
                     pieces = right
                     for _, b, e in left:
                         out.append(
@@ -230,6 +247,23 @@ def _reduce_source(text: str, source: Span, index: _Index) -> Span | None:
     s, e = source
     inside = [x for x in index.entities_in(s, e) if x.label in _SPEAKER_LABELS]
     persons = [x for x in inside if x.label in ("PERSON", "PER")]
+    # Not a name in the genitive or after "of" (`Serek Copper's chief executive,
+    # Henrik Marrow`, `la ministra de Trabajo, Aigerim Saparova`).
+    heads = [x for x in persons if not _modifier(text, x)]
+    if heads:
+        head = heads[0]
+        for nxt in heads[1:]:
+            # `Serek Copper chief executive Henrik Marrow`: the name after the role.
+            if not role_gap(text[head.end : nxt.start]):
+                break
+            head = nxt
+        return head.start, head.end
+    # "la ministre des Affaires étrangères, Catherine Dunmore": the name in apposition.
+    m = re.match(r"\s*,\s*", text[e : e + 4])
+    if m:
+        after = index.entity_at(e + m.end())
+        if after is not None and after.label in ("PERSON", "PER") and after.start == e + m.end():
+            return after.start, after.end
     if persons:
         return persons[0].start, persons[0].end
     # An organisation that is the whole source ("CNN said"), not a modifier
@@ -242,6 +276,14 @@ def _reduce_source(text: str, source: Span, index: _Index) -> Span | None:
         e = s + cut.start()
     s, e = _trim(text, (s, e))
     return (s, e) if e > s else None
+
+
+def _modifier(text: str, x: EntityMention) -> bool:
+    """Is this name a modifier in its phrase (genitive, after "of")?"""
+    if text[x.end : x.end + 2] in ("'s", "’s") or text[x.end : x.end + 1] in ("'", "’"):
+        return True
+    before = re.findall(r"[\w']+", text[max(0, x.start - 6) : x.start])
+    return bool(before) and before[-1].lower().rstrip("'") in _OF
 
 
 def _speaker_near_cue(text: str, att: _Attribution, index: _Index) -> Span | None:
@@ -315,52 +357,71 @@ def finish(
     tokens: list[Token],
     language: str,
     use_linker: bool = False,
+    record: list | None = None,
 ) -> list[QuoteMention]:
     """Turn attributions into QuoteMentions with resolved speakers.
 
     With `use_linker` (English with the tagger) the trained linker picks the
-    speaker mention among candidates; otherwise the source the finder gave.
+    speaker mention among candidates (see `linker`); otherwise the source the
+    finder gave, or the heuristics of `_speaker_mention`. `record`, when given,
+    receives `(content span, candidates)` per attribution (for training the linker).
     """
     sentences = sentence_spans(text, language)
-    resolver = SpeakerResolver(text, entities, sentences, language)
-    cands = linker.Candidates(text, tokens, entities) if use_linker and linker.weights() else None
+    resolver = SpeakerResolver(text, entities, sentences, language, [(g.start, g.end) for g in segments])
+    cands = None
+    if use_linker and (linker.weights() or record is not None):
+        cands = linker.Candidates(text, tokens, entities, tagger.quote_states(tokens, segments), tagger.CUE_WORDS)
     index = _Index(tokens, entities)
     atts = sorted(atts, key=lambda a: a.hull)
     seg_ends = [g.end for g in segments]
+    heurs = [_speaker_mention(text, att, index) for att in atts] if cands is not None else []
     out: list[QuoteMention] = []
     previous: tuple[int, str] | None = None
     last_para_end = -1
-    for att in atts:
+    for ai, att in enumerate(atts):
         start, end = _trim(text, _snap(att.hull, segments, seg_ends))
         if end <= start:
             continue
         content = text[start:end]
         direct = att.direct if att.direct is not None else has_marks(content)
-        sp = None
-        if cands is not None and att.source is None and att.cue is not None:
-            chosen = linker.choose(cands.of(att))
+        sp = speaker = None
+        ranked = False
+        follows = direct and att.cue is None and out and 0 <= start - last_para_end < 4
+        if follows and out[-1].speaker_start is not None:
+            # A quote paragraph with no cue right after a paragraph that ends on a
+            # reported statement: the text links it to the same speaker.
+            sp, speaker, ranked = (out[-1].speaker_start, out[-1].speaker_end), out[-1].speaker, True
+        elif cands is not None:
+            found = cands.of(att, *_context(cands, atts, heurs, ai, out, start, end, direct))
+            if record is not None:
+                record.append(((start, end), found))
+            chosen = linker.choose(found)
             if chosen is not None:
-                sourced = chosen == att.source or chosen in att.extra.get("sources", ())
-                sp = _reduce_source(text, chosen, index) if sourced else chosen
-        if sp is None:
+                ranked = True
+                kinds = _kinds_of(found, chosen)
+                if "prev" in kinds and out and (out[-1].speaker_start, out[-1].speaker_end) == chosen:
+                    sp, speaker = chosen, out[-1].speaker
+                elif kinds & {"linked", "rule", "tagged", "role", "np"}:
+                    sp = _reduce_source(text, chosen, index)
+                else:
+                    sp = chosen
+        if not ranked:
             sp = _speaker_mention(text, att, index)
-        speaker = None
-        if sp is not None:
+        continuing = att.cue is not None and any(
+            w in CONTINUING for w in text[att.cue[0] : att.cue[1]].lower().split())
+        if speaker is None and sp is not None:
             mention = text[sp[0] : sp[1]]
-            speaker = resolver.resolve(mention, sp[0], previous)
-            if speaker and mention.lower() in ("he", "she"):
+            speaker = resolver.resolve(mention, sp[0], previous, continuing, (start, end))
+            if speaker and mention.lower() in ("he", "she", "il", "elle", "él", "ella"):
                 resolver.learn_gender(speaker, mention)
-        elif direct and att.cue is None and out and 0 <= start - last_para_end < 4:
+        elif sp is None and att.cue is not None and language in _PRO_DROP:
+            # "«…», declaró.": the subject is left out; read it as a pronoun.
+            speaker = resolver.resolve_pronoun("", att.cue[0], previous, continuing, (start, end))
+        elif not ranked and direct and att.cue is None and out and 0 <= start - last_para_end < 4:
             # A quote paragraph after a paragraph that ends on a reported statement
             # (direct or not): the text links it to the same speaker.
             sp = (out[-1].speaker_start, out[-1].speaker_end) if out[-1].speaker_start is not None else None
             speaker = out[-1].speaker
-        elif cands is not None and att.cue is None:
-            # A quote with no cue the tagger saw: the linker's best guess nearby
-            # (held-out train: +0.3 to +0.5 points of speaker accuracy).
-            sp = linker.choose(cands.of(att))
-            if sp is not None:
-                speaker = resolver.resolve(text[sp[0] : sp[1]], sp[0], previous)
         if speaker and direct:
             previous = (start, speaker)
         last_para_end = text.find("\n", end)
@@ -382,6 +443,52 @@ def finish(
     return _dedupe(out)
 
 
+def _kinds_of(found: list[tuple[Span, list[str]]], span: Span) -> set[str]:
+    """The candidate kinds the linker's features gave `span` (`has=<kind>`)."""
+    for s, feats in found:
+        if s == span:
+            return {f[4:] for f in feats if f.startswith("has=")}
+    return set()
+
+
+def _paras(n: int) -> str:
+    return str(n) if n <= 2 else "3+"
+
+
+def _context(cands, atts, heurs, ai, out, start, end, direct) -> tuple[dict, list[str]]:
+    """Extra candidates (heuristic pick, previous speaker, next source) and shared features."""
+    att = atts[ai]
+    extra: dict[Span, list[str]] = {}
+    context = ["direct" if direct else "indirect"]
+    # A quote paragraph left open continues in the next one, where its cue may be.
+    text = cands.text
+    marked = has_marks(text[start:end])
+    state = "closed" if marked and text[end - 1 : end] in _CLOSING else "open" if marked else "nomarks"
+    context.append(state)
+    if heurs[ai] is not None:
+        extra.setdefault(heurs[ai], []).append("heur")
+    here = cands.para_of(start)
+    if out and out[-1].speaker_start is not None:
+        back = here - cands.para_of(max(out[-1].start, out[-1].end - 1))
+        if back <= 3:
+            extra.setdefault((out[-1].speaker_start, out[-1].speaker_end), []).append("prev")
+            context.append("prev_pd=" + _paras(back))
+            context.append("prev_pd|direct=%s|%s" % (_paras(back), out[-1].direct))
+            context.append("prev_pd|cue=%s|%s" % (_paras(back), att.cue is not None))
+    if ai + 1 < len(atts) and heurs[ai + 1] is not None:
+        nxt = atts[ai + 1]
+        ahead = cands.para_of(nxt.hull[0]) - cands.para_of(max(start, end - 1))
+        # The next paragraph's cue speaks for this quote too when this one runs on
+        # (left open) or the cue trails its own quote (`"…," he said`); a cue that
+        # opens its own quote (`X said: "…"`) belongs to that quote alone.
+        trailing = nxt.cue is not None and nxt.cue[0] > nxt.hull[0]
+        if ahead == 0 or (ahead == 1 and (state != "closed" or trailing)):
+            extra.setdefault(heurs[ai + 1], []).append("next")
+            context.append("next_pd=" + _paras(ahead))
+            context.append("next_pd|cue=%s|%s" % (_paras(ahead), att.cue is not None))
+    return extra, context
+
+
 def _dedupe(mentions: list[QuoteMention]) -> list[QuoteMention]:
     """Drop mentions nested in an earlier one (snapping can make them meet)."""
     out: list[QuoteMention] = []
@@ -392,15 +499,17 @@ def _dedupe(mentions: list[QuoteMention]) -> list[QuoteMention]:
     return out
 
 
-def extract(text: str, entities: list[EntityMention], language: str = "en") -> list[QuoteMention]:
-    """See `storyline.stages.quotes.extract_quotes`."""
+def extract(
+    text: str, entities: list[EntityMention], language: str = "en", record: list | None = None
+) -> list[QuoteMention]:
+    """See `storyline.stages.quotes.extract_quotes` (`record`: see `finish`)."""
     language = (language or "en").split("-")[0].lower()
     tokens = tokenize(text, language)
     segments = find_segments(text)
     ruled = rules.attributions(text, tokens, segments, entities, language)
     if language == "en" and tagger.available():
         atts = combine(tagger_attributions(text, tokens, segments, entities), ruled)
-        return finish(text, atts, segments, entities, tokens, language, use_linker=True)
+        return finish(text, atts, segments, entities, tokens, language, use_linker=True, record=record)
     return finish(text, ruled, segments, entities, tokens, language)
 
 

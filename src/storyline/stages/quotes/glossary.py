@@ -30,6 +30,50 @@ reformes reforms|reformas reforms|ensemble together|juntos together|avenir futur
 futuro future|menace threat|amenaza threat|fin end|mettre put|poner put|travailler work
 trabajar work|travail work|trabajo work|elections elections|elecciones elections
 impots taxes|impuestos taxes|hausse rise|subir rise|aumento rise|augmenter raise
+un one|uno one|una one|deux two|dos two|trois three|tres three|quatre four|cuatro four
+cinq five|cinco five|six six|seis six|sept seven|siete seven|huit eight|ocho eight
+neuf nine|nueve nine|dix ten|diez ten|cent hundred|cien hundred|mille thousand|mil thousand
+premier first|primero first|primera first|dernier last|ultimo last|jamais never|nunca never
+toujours always|siempre always|encore again|otra again|aujourd'hui today|hoy today
+demain tomorrow|manana tomorrow|hier yesterday|ayer yesterday|annee year|ano year|ans years
+anos years|jour day|dia day|jours days|dias days|semaine week|semana week|mois month|mes month
+argent money|dinero money|cout cost|coste cost|costo cost|couts costs|costes costs
+prix price|precio price|salaire wage|salario wage|salaires wages|salarios wages
+maison home|casa home|maisons homes|casas homes|logement housing|vivienda housing
+eau water|agua water|riviere river|rio river|barrage dam|presa dam|ville city|ciudad city
+route road|carretera road|camino road|chemin road|port port|puerto port|mer sea|mar sea
+frere brother|hermano brother|freres brothers|hermanos brothers|soeur sister|hermana sister
+enfants children|ninos children|hijos children|femmes women|mujeres women|hommes men
+hombres men|gens people|personnes people|personas people|peuple people|pueblo people
+travailleurs workers|trabajadores workers|ouvriers workers|mineurs miners|mineros miners
+puits shaft|pozo shaft|mine mine|mina mine|usine factory|fabrica factory|entreprise company
+empresa company|societe company|compagnie company|banque bank|banco bank|tribunal court
+cour court|juge judge|juez judge|jueza judge|loi law|decision decision|faute fault
+culpa fault|responsabilite responsibility|responsabilidad responsibility|verite truth
+verdad truth|confiance trust|confianza trust|dialogue dialogue|dialogo dialogue
+accord deal|acuerdo deal|promesse promise|promesa promise|promis promised|prometio promised
+tout everything|todo everything|rien nothing|nada nothing|quelqu'un someone|alguien someone
+personne nobody|nadie nobody|plus more|mas more|moins less|menos less|beaucoup much
+mucho much|muy very|bien well|mal badly|seulement only|solo only|aussi also
+tambien also|enfin finally|finalmente finally|deja already|ya already|maintenant now
+ahora now|ici here|aqui here|pourquoi why|porque because|parce because|quand when
+cuando when|comment how|como how|donner give|dar give|donne gives|da gives|venir come
+revenir come|volver come|aller go|ir go|descendre down|bajar down|descendu down
+bajaron down|remonter up|subieron up|monter up|entendre hear|oir hear|entendu heard
+oido heard|savoir know|saber know|dire say|decir say|dit said|dijo said|pense think
+creo think|croire believe|creer believe|comprendre understand|entender understand
+devons must|debemos must|doit must|debe must|pouvons can|podemos can|peut can|puede can
+pouvaient could|podian could|reconstruire rebuild|reconstruir rebuild|reconstruirons rebuild
+reconstruiremos rebuild|construire build|construir build|payer pay|pagar pay|paiera pay
+pagara pay|ouvert open|abierto open|ferme closed|cerrado closed|fermer close|cerrar close
+attendre wait|esperar wait|attendu waited|esperado waited|alerte warning|alerta warning
+avertissement warning|sirene siren|sirena siren|danger danger|peligro danger|surete safety
+seguridad safety|vie life|vida life|vivants alive|vivos alive|vivant alive|vivo alive
+mort death|muerte death|morts dead|muertos dead|avant before|antes before
+apres after|despues after|pendant during|durante during|contre against|contra against
+sans without|sin without|avec with|con with|encore still|todavia still
+hebergement housing|provisoire temporary|temporal temporary|oui yes|si yes|mayor higher
+superieur higher|subido risen|quieto still|quietos still|nacion nation
 """.replace("\n", "|")
 
 GLOSSARY: dict[str, str] = {}

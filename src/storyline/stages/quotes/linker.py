@@ -1,10 +1,14 @@
 """Pick the speaker mention of an English attribution among nearby candidates.
 
-Candidates are the source the tagger linked, other tagged sources of the
-paragraph, names and organisations NER found around the cue, pronouns, and
-the capitalised phrase that opens the cue's sentence. A logistic regression
-over their position relative to the cue (`data/speaker-en.json`, trained on
-a held-out slice of PolNeAR train by `train_linker.py`; weights only) scores
+Candidates are the source the tagger linked (or the rules found), other tagged
+sources of the paragraph, names and organisations NER found around the cue,
+pronouns, role phrases ("the spokeswoman", "his nephew"), the capitalised
+phrase that opens the cue's sentence, the mention the hand-written heuristic
+picks (`extract._speaker_mention`), the speaker of the previous quote (a quote
+paragraph with no cue continues it) and the source of the next attribution (a
+quote paragraph whose cue comes in the next one). A logistic regression over
+their kind and position relative to the cue (`data/speaker-en.json`, trained on
+held-out slices of PolNeAR train by `train_linker.py`; weights only) scores
 them, and the best one wins.
 """
 
@@ -32,6 +36,27 @@ _OPENERS = {
     "the", "a", "an", "in", "on", "at", "but", "and", "as", "when", "after", "before",
     "if", "while", "for", "with", "this", "that", "it", "there", "so", "yet", "since",
 }  # fmt: skip
+_DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "one", "another", "some", "many"}
+# Head nouns of people a text can quote without a name.
+ROLE_NOUNS = {
+    "spokesman", "spokeswoman", "spokesperson", "spokespeople", "aide", "aides", "official",
+    "officials", "adviser", "advisers", "advisor", "advisors", "source", "sources", "campaign",
+    "statement", "report", "poll", "polls", "survey", "study", "analysis", "memo", "letter",
+    "lawsuit", "complaint", "ad", "editorial", "website", "audience", "crowd", "supporters",
+    "critics", "voters", "experts", "analysts", "strategist", "strategists", "economists",
+    "lawmakers", "republicans", "democrats", "senator", "governor", "president", "candidate",
+    "nominee", "leader", "leaders", "minister", "secretary", "director", "chairman",
+    "chairwoman", "chair", "friend", "nephew", "niece", "son", "daughter", "wife", "husband",
+    "mother", "father", "brother", "sister", "neighbor", "resident", "residents", "woman",
+    "man", "people", "group", "organization", "administration", "department", "agency",
+    "court", "judge", "lawyer", "attorney", "attorneys", "lawyers", "prosecutors", "police",
+    "reporter", "reporters", "columnist", "host", "author", "authors", "researchers",
+    "scientists", "professor", "veteran", "member", "members", "team", "staff", "staffers",
+    "office", "board", "committee", "paper", "newspaper", "network", "pollster", "pollsters",
+    "manager", "chief", "ceo", "executive", "founder", "activist", "activists", "protesters",
+}  # fmt: skip
+# The order a candidate's kinds are named in its features (the first is its main kind).
+_KIND_ORDER = ("linked", "rule", "tagged", "ent", "pron", "role", "np", "heur", "prev", "next")
 
 
 def _bucket(d: int) -> str:
@@ -49,14 +74,33 @@ def _bucket(d: int) -> str:
 
 
 class Candidates:
-    """Speaker candidates of one document's attributions."""
+    """Speaker candidates of one document's attributions.
 
-    def __init__(self, text: str, tokens: list[Token], entities: list[EntityMention]):
+    Args:
+        text: the document text.
+        tokens: its tokens (`tokens.tokenize`).
+        entities: its NER mentions.
+        quoted: per token, 0 outside quotation marks (see `tagger.quote_states`);
+            a pronoun inside another quote is rarely a speaker.
+        cue_words: words that read as speech verbs (subject before, `said X` after).
+    """
+
+    def __init__(
+        self,
+        text: str,
+        tokens: list[Token],
+        entities: list[EntityMention],
+        quoted: list[int] | None = None,
+        cue_words: set[str] | None = None,
+    ):
         self.text = text
         self.tokens = tokens
+        self.lower = [t.text.lower() for t in tokens]
         self.starts = [t.start for t in tokens]
         self.entities = sorted((e for e in entities if e.label in _LABELS), key=lambda e: e.start)
         self.ent_starts = [e.start for e in self.entities]
+        self.quoted = quoted or [0] * len(tokens)
+        self.cue_words = cue_words or set()
         # First and last token of each sentence.
         self.sent_first: dict[int, int] = {}
         self.sent_last: dict[int, int] = {}
@@ -69,8 +113,19 @@ class Candidates:
         i = bisect.bisect_right(self.starts, pos) - 1
         return max(i, 0)
 
-    def of(self, att: Attribution) -> list[tuple[Span, list[str]]]:
-        """(speaker span, features) for each candidate of `att`."""
+    def para_of(self, pos: int) -> int:
+        """Paragraph index of the token at char `pos`."""
+        return self.tokens[self._tok(pos)].para if self.tokens else 0
+
+    def of(
+        self, att: Attribution, extra: dict[Span, list[str]] | None = None, context: list[str] | None = None
+    ) -> list[tuple[Span, list[str]]]:
+        """(speaker span, features) for each candidate of `att`.
+
+        `extra` adds candidates (or kinds of a candidate) the caller knows:
+        `heur`, `prev`, `next`; `context` adds features every candidate shares
+        with its kind (e.g. how many paragraphs back the previous quote is).
+        """
         toks = self.tokens
         if not toks:
             return []
@@ -78,11 +133,17 @@ class Candidates:
         a0, a1 = self._tok(anchor[0]), self._tok(max(anchor[0], anchor[1] - 1))
         sent = toks[a0].sent
         pieces = att.content
-        spans: dict[Span, str] = {}
+        spans: dict[Span, list[str]] = {}
+
+        def add(span: Span, kind: str) -> None:
+            kinds = spans.setdefault(span, [])
+            if kind not in kinds:
+                kinds.append(kind)
+
         if att.source is not None:
-            spans[att.source] = "linked" if att.extra.get("tagged_source") else "rule"
+            add(att.source, "linked" if att.extra.get("tagged_source") else "rule")
         for s in att.extra.get("sources", []):
-            spans.setdefault(s, "tagged")
+            add(s, "tagged")
         # Sentences around the cue: its own and the one before (and after, with no cue).
         lo_sent, hi_sent = sent - 1, sent + (0 if att.cue else 1)
         lo = self._sent_start(lo_sent)
@@ -90,24 +151,48 @@ class Candidates:
         i = bisect.bisect_left(self.ent_starts, lo)
         while i < len(self.entities) and self.entities[i].start < hi:
             e = self.entities[i]
-            spans.setdefault((e.start, e.end), "ent:" + ("PERSON" if e.label == "PER" else e.label))
+            add((e.start, e.end), "ent:" + ("PERSON" if e.label == "PER" else e.label))
             i += 1
         for k in range(self._tok(lo), len(toks)):
             t = toks[k]
             if t.start >= hi:
                 break
-            w = t.text.lower()
+            w = self.lower[k]
             if w in PRONOUNS:
-                spans.setdefault((t.start, t.end), "pron:" + w)
+                add((t.start, t.end), "pron:" + w)
+            elif w in ROLE_NOUNS and not t.text[:1].isupper():
+                role = self._role_phrase(k)
+                if role is not None:
+                    add(role, "role")
         np = self._opening_phrase(sent)
         if np is not None:
-            spans.setdefault(np, "np")
+            add(np, "np")
+        for span, kinds in (extra or {}).items():
+            for kind in kinds:
+                add(span, kind)
         out = []
-        for span, kind in spans.items():
-            if any(s <= span[0] < e for s, e in pieces):
+        for span, kinds in spans.items():
+            if any(s <= span[0] < e for s, e in pieces) and not ({"prev", "next"} & set(kinds)):
                 continue
-            out.append((span, self._features(span, kind, att, a0, a1, sent)))
+            out.append((span, self._features(span, kinds, att, a0, a1, sent, context or [])))
         return out
+
+    def _role_phrase(self, k: int) -> Span | None:
+        """`the spokeswoman`, `his nephew Michery el Soheil`: determiner, modifiers, role noun, name."""
+        toks, low = self.tokens, self.lower
+        j = k
+        while j - 1 >= 0 and toks[j - 1].sent == toks[k].sent and k - (j - 1) <= 4:
+            w = low[j - 1]
+            if w in _DETERMINERS:
+                j -= 1
+                break
+            if not w[:1].isalpha() or w in self.cue_words or w in _PREPOSITIONS:
+                break
+            j -= 1
+        e = k
+        while e + 1 < len(toks) and toks[e + 1].sent == toks[k].sent and toks[e + 1].text[:1].isupper():
+            e += 1  # a name after the role
+        return toks[j].start, toks[e].end
 
     def _sent_start(self, sent: int) -> int:
         i = self.sent_first.get(sent)
@@ -140,7 +225,7 @@ class Candidates:
         return toks[j].start, toks[k].end
 
     def _features(
-        self, span: Span, kind: str, att: Attribution, a0: int, a1: int, sent: int
+        self, span: Span, kinds: list[str], att: Attribution, a0: int, a1: int, sent: int, context: list[str]
     ) -> list[str]:
         toks = self.tokens
         c0 = self._tok(span[0])
@@ -155,10 +240,13 @@ class Candidates:
         in_hull = hull[0] <= span[0] < hull[1]
         csent = toks[c0].sent
         rel = "same" if csent == sent else "prev" if csent < sent else "next"
-        prev = toks[c0 - 1].text.lower() if c0 > 0 else "#"
-        nxt = toks[c1 + 1].text.lower() if c1 + 1 < len(toks) else "#"
+        prev = self.lower[c0 - 1] if c0 > 0 else "#"
+        nxt = self.lower[c1 + 1] if c1 + 1 < len(toks) else "#"
         d = _bucket(dist)
+        order = sorted(kinds, key=lambda k: _KIND_ORDER.index(k.split(":")[0]))
+        kind = order[0]
         k = kind.split(":")[0]
+        cue = "cue" if att.cue else "nocue"
         f = [
             "bias",
             "k=" + kind,
@@ -168,16 +256,37 @@ class Candidates:
             "k|side|d=%s|%s|%s" % (k, side, d),
             "rel=" + rel,
             "k|rel=%s|%s" % (k, rel),
-            "cue" if att.cue else "nocue",
+            cue,
+            "k|cue=%s|%s" % (k, cue),
         ]
+        for other in order:
+            o = other.split(":")[0]
+            f.append("has=" + o)
+            f.append("has|cue=%s|%s" % (o, cue))
+            if o in ("prev", "next"):
+                f.extend("%s|%s" % (o, c) for c in context if c.startswith(o) or not c.startswith(("prev", "next")))
+        if len(order) > 1:
+            f.append("multi")
         if in_hull:
             f.append("in_hull")
+        if self.quoted[c0]:
+            f.append("quoted")
         if prev in _PREPOSITIONS:
             f.append("after_prep")
+        elif prev in _DETERMINERS and c0 > 1 and self.lower[c0 - 2] in _PREPOSITIONS:
+            f.append("after_prep")  # "told the Press", "to the crowd"
         if prev in {",", '"', "”", "''", "»", "’"}:
             f.append("prev=" + ("," if prev == "," else "mark"))
         if nxt in {",", "'s", "’s", "'", "’"}:
             f.append("next=" + nxt)
+        # Subject of a speech verb (`X said`, `X, who …, said`) or its inverted subject.
+        after = c1 + 1
+        while after < len(toks) and after <= c1 + 3 and self.lower[after] in {"has", "had", "have", "also", "then", "later", "was", "is"}:
+            after += 1
+        if after < len(toks) and self.lower[after] in self.cue_words:
+            f.append("before_cueword")
+        if c0 > 0 and self.lower[c0 - 1] in self.cue_words:
+            f.append("after_cueword")
         if att.cue is not None and c1 + 1 == a0:
             f.append("adjacent_cue")
         if c0 == 0 or toks[c0 - 1].sent != csent:
@@ -186,16 +295,41 @@ class Candidates:
             f.append("has_source")
         if att.source == span:
             f.append("is_source")
+        for c in context:
+            if not c.startswith(("prev", "next")):
+                f.append("ctx=" + c)
+                f.append("k|ctx=%s|%s" % (k, c))
         return f
 
 
-@lru_cache(maxsize=1)
-def weights() -> dict[str, float] | None:
-    """The trained weights, or None when the file is not installed."""
+FROM_FILE = "file"
+_override: dict[str, float] | None | str = FROM_FILE
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> dict[str, float] | None:
     try:
-        return json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+
+
+def weights() -> dict[str, float] | None:
+    """The trained weights, or None when the file is not installed."""
+    if _override != FROM_FILE:
+        return _override  # type: ignore[return-value]
+    return _load(MODEL_PATH)
+
+
+def use_weights(value: dict[str, float] | None | str) -> None:
+    """Use these weights in this process (None: none, the heuristics; FROM_FILE: the file)."""
+    global _override
+    _override = value
+
+
+def score(feats: list[str]) -> float:
+    w = weights() or {}
+    return sum(w.get(f, 0.0) for f in feats)
 
 
 def choose(cands: list[tuple[Span, list[str]]]) -> Span | None:

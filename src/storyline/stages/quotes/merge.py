@@ -49,6 +49,10 @@ SAME = 0.6
 PARAPHRASE = 0.45
 CROSS_LINGUAL = 0.4
 MIN_SHARED = 4
+# Word evidence enough to pair one speaker's statements within an event.
+ALIGN = 0.3
+# ... and a document's only statement of the speaker with the one group it shares words with.
+SOLE = 0.12
 
 
 def _stem(word: str) -> str:
@@ -63,7 +67,7 @@ _GLOSSARY = {_stem(k): _stem(v) for k, v in GLOSSARY.items()}
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text)) if w not in _STOP]
+    return [w for w in _WORD.findall(fold(text)) if w not in _STOP and len(w) > 1]
 
 
 def _sentences(text: str) -> list[set[str]]:
@@ -178,10 +182,102 @@ def _quoted_part(text: str) -> str:
     return joined or text
 
 
+def _affinity(a: set[str], b: set[str], idf: dict[str, float]) -> tuple[float, int]:
+    """Word evidence that two mentions say one thing, across languages too.
+
+    (share of the shorter mention's word weight found in the other, words
+    found): exact words, glossary translations, and long cognates only
+    (`oxygen`/`oxygène`; short words meet by chance).
+    """
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    if not small:
+        return 0.0, 0
+    big = big | {_GLOSSARY[w] for w in big if w in _GLOSSARY}
+    total = found = 0.0
+    hits = 0
+    for w in small:
+        weight = idf.get(w, 1.0)
+        total += weight
+        if w in big or _GLOSSARY.get(w) in big or (
+            not w.isdigit() and len(w) >= 5
+            and any(fuzz.ratio(w, v) >= 80 for v in big if not v.isdigit() and len(v) >= 5)
+        ):
+            found += weight
+            hits += 1
+    return (found / total if total else 0.0), hits
+
+
+def _align_speakers(items: list[_Item], parent: dict, events: dict[str, str], idf: dict[str, float]) -> None:
+    """Within one event, pair up one speaker's statements across documents.
+
+    Articles about one happening that quote one person mostly report the same
+    few statements: in another language, reworded, or as indirect speech, with
+    too few shared words for `_similar`. So for each two documents of an event
+    that quote one speaker, a statement of one is paired with the statement of
+    the other that shares the most words with it (counting translations and
+    cognates) when each is the other's best match and the evidence holds:
+    several words, or most of a short statement.
+    """
+    by_key: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, it in enumerate(items):
+        event = events.get(it.doc)
+        if event and it.speaker:
+            by_key[(event, it.speaker)][it.doc].append(i)
+    words = [set().union(*it.sentences) if it.sentences else set() for it in items]
+    for docs in by_key.values():
+        names = sorted(docs)
+        for x in range(len(names)):
+            for y in range(x + 1, len(names)):
+                left, right = docs[names[x]], docs[names[y]]
+                score = {(i, j): _affinity(words[i], words[j], idf) for i in left for j in right}
+                for i in left:
+                    j = max(right, key=lambda j: (score[i, j][0], -j))
+                    ratio, hits = score[i, j]
+                    if max(left, key=lambda k: (score[k, j][0], -k)) != i:
+                        continue  # not each other's best match
+                    if not ((hits >= 2 and ratio >= ALIGN) or (hits >= 1 and ratio >= 2 * ALIGN)):
+                        continue
+                    ri, rj = _find(parent, i), _find(parent, j)
+                    if ri != rj:
+                        parent[ri] = rj
+                # A rewrite of the same article (a spun or translated copy) quotes
+                # the speaker as often and in the same manner (direct or not):
+                # pair the rest by order within each manner once one pair has
+                # word evidence.
+                order = lambda ms: sorted(ms, key=lambda k: (not items[k].mention.direct, k))  # noqa: E731
+                kinds = lambda ms: [bool(items[k].mention.direct) for k in order(ms)]  # noqa: E731
+                pairs = list(zip(order(left), order(right)))
+                if len(left) >= 2 and kinds(left) == kinds(right) and any(
+                    score[i, j][1] >= 1 and score[i, j][0] >= ALIGN / 2 for i, j in pairs
+                ):
+                    for i, j in pairs:
+                        ri, rj = _find(parent, i), _find(parent, j)
+                        if ri != rj:
+                            parent[ri] = rj
+        # A document's only statement of the speaker, linked to no other yet:
+        # the one statement group of the event it shares words with (an
+        # indirect paraphrase of a direct quote shares few).
+        for doc, mine in docs.items():
+            if len(mine) != 1 or any(_find(parent, mine[0]) == _find(parent, k)
+                                     for other, ks in docs.items() if other != doc for k in ks):
+                continue
+            i = mine[0]
+            groups: dict[int, list[int]] = defaultdict(list)
+            for other, ks in docs.items():
+                if other != doc:
+                    for k in ks:
+                        groups[_find(parent, k)].append(k)
+            linked = [g for g, ks in groups.items()
+                      if any(_affinity(words[i], words[k], idf) >= (SOLE, 1) for k in ks)]
+            if len(linked) == 1:
+                parent[_find(parent, i)] = linked[0]
+
+
 def merge(
     mentions_by_doc: dict[str, list[QuoteMention]],
     texts: dict[str, str],
     canonical: Callable[[str], str] | None = None,
+    events: dict[str, str] | None = None,
 ) -> list[Quote]:
     """See `storyline.stages.quotes.merge_quotes`."""
     items: list[_Item] = []
@@ -221,6 +317,8 @@ def merge(
                     continue
                 if _similar(items[i], items[j], idf):
                     parent[_find(parent, i)] = _find(parent, j)
+    if events:
+        _align_speakers(items, parent, events, idf)
     groups: dict[int, list[_Item]] = defaultdict(list)
     for i, item in enumerate(items):
         groups[_find(parent, i)].append(item)

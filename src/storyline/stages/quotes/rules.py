@@ -50,7 +50,8 @@ _FR_STEMS = (
     "insisté insiste averti avertit déploré déplore répondu répond poursuivi poursuit confié "
     "confie reconnu reconnaît annoncé annonce écrit tweeté demandé demande rappelé rappelle "
     "jugé juge dénoncé dénonce plaidé plaide prévenu prévient noté note réagi réagit "
-    "observé observe commenté commente regretté regrette"
+    "observé observe commenté commente regretté regrette raconté raconte résumé résume témoigné "
+    "témoigne défendu défend"
 )
 _ES_STEMS = (
     "dijo dice dicho afirmó afirma afirmado declaró declara declarado aseguró asegura asegurado "
@@ -58,7 +59,7 @@ _ES_STEMS = (
     "advirtió advierte subrayó subraya manifestó manifiesta expresó expresa comentó comenta "
     "apuntó apunta destacó destaca insistió insiste respondió responde preguntó pregunta "
     "escribió escribe tuiteó anunció anuncia reconoció reconoce recordó recuerda denunció "
-    "denuncia admitió admite"
+    "denuncia admitió admite defendió defiende relató relata contó resumió resume"
 )
 CUE_WORDS = {
     "en": set(_EN_STEMS.split()),
@@ -72,7 +73,8 @@ _SPEECH = {
     "dit", "déclaré", "déclare", "affirmé", "affirme", "ajouté", "ajoute", "expliqué",
     "souligné", "lancé", "martelé", "insisté", "assuré", "estimé", "indiqué", "précisé",
     "dijo", "afirmó", "declaró", "aseguró", "añadió", "agregó", "explicó", "señaló",
-    "sostuvo", "advirtió", "subrayó", "manifestó", "indicó", "expresó",
+    "sostuvo", "advirtió", "subrayó", "manifestó", "indicó", "expresó", "raconte", "raconté",
+    "résumé", "témoigne", "defendió", "relató", "contó",
 }  # fmt: skip
 # Machine translation keeps the French/Spanish historic present (`…, tells X`,
 # `…, she adds`): a content-first clause with such a cue is a quote that lost its marks.

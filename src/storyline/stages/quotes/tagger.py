@@ -22,6 +22,9 @@ DATA = Path(__file__).parent / "data"
 MODEL_PATH = DATA / "attribution-en.crfsuite"
 LEXICON_PATH = DATA / "cues-en.json"
 
+# Version of the feature set the shipped model was trained with.
+FEATURES = 1
+
 PRONOUNS = {
     "he", "she", "they", "i", "we", "you", "it", "him", "her", "them", "his", "its",
     "their", "who", "which",
@@ -45,6 +48,42 @@ def _stem(word: str) -> str:
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+# Speech, thought and stance verbs, a gazetteer beside the learned cue prior:
+# rare inflections ("concludes", "mused") get no prior of their own.
+_CUE_VERBS = (
+    "say tell add ask write tweet post explain note argue insist warn declare state announce "
+    "claim reply respond continue conclude recall acknowledge admit stress emphasize emphasise "
+    "suggest predict promise pledge urge quip joke exclaim remark observe comment complain "
+    "assert maintain contend deny confirm report estimate believe think affirm reiterate muse "
+    "cry scream yell shout answer counter rebut retort recount describe accuse praise "
+    "criticize criticise blame call vow threaten charge allege hint testify mention point "
+    "concede agree disagree worry fear hope want plan expect doubt wonder feel know reckon "
+    "recommend propose demand assure reassure boast brag whisper sigh laugh groan mutter "
+    "interject clarify specify disclose reveal inform notify caution advise endorse back "
+    "support oppose reject dismiss condemn denounce slam blast attack mock lambast chide "
+    "scold question challenge acknowledge tout insist decry lament predict speculate"
+)
+_IRREGULAR = "said told wrote written thought felt knew known spoke spoken meant swore sworn quipped"
+
+
+def _inflect(verb: str) -> set[str]:
+    """The regular forms of an English verb."""
+    forms = {verb}
+    if verb.endswith("e"):
+        forms |= {verb + "s", verb + "d", verb[:-1] + "ing"}
+    elif verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
+    else:
+        es = "es" if verb.endswith(("s", "sh", "ch", "x", "z", "o")) else "s"
+        forms |= {verb + es, verb + "ed", verb + "ing"}
+        if len(verb) <= 4 and verb[-1] in "bdgmnprt" and verb[-2:-1] in "aeiou" and verb[-3:-2] not in "aeiou":
+            forms |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}  # "quipped", "chatting"
+    return forms
+
+
+CUE_WORDS = set(_IRREGULAR.split()).union(*(_inflect(v) for v in _CUE_VERBS.split()))
 
 
 def _bucket(value: float) -> str:
@@ -80,15 +119,21 @@ def token_features(
     quoted: list[int],
     ner: list[str],
     lexicon: dict[str, float],
+    stems: dict[str, float] | None = None,
 ) -> list[list[str]]:
     """Feature strings of tokens[begin:end] (one paragraph).
 
     `quoted[i]` is 0 outside quotes, 1 inside, 2 on an opening mark, 3 on a
-    closing mark; `ner[i]` is the BIO entity label of token i.
+    closing mark; `ner[i]` is the BIO entity label of token i; `lexicon` and
+    `stems` are the cue priors of words and of their stems.
     """
     words = [t.text.lower() for t in tokens[begin:end]]
     n = len(words)
     prior = [lexicon.get(w, 0.0) for w in words]
+    if FEATURES >= 2:
+        stemmed = [_stem(w) for w in words]
+        sprior = [max(p, (stems or {}).get(st, 0.0)) for p, st in zip(prior, stemmed)]
+        gaz = [w in CUE_WORDS for w in words]
     strong = [p >= 0.45 and quoted[begin + i] == 0 for i, p in enumerate(prior)]
     sents = [t.sent for t in tokens[begin:end]]
     # Distance to the nearest strong cue word left/right in the same sentence.
@@ -174,6 +219,27 @@ def token_features(
             f.append("slast")
         if i == 0:
             f.append("pfirst")
+        if FEATURES >= 2:
+            f.append("cueS=" + _bucket(sprior[i]))
+            if gaz[i]:
+                f.append("gaz")
+                if i > 0 and qs[i - 1] == "3":
+                    f.append("gaz|afterq")
+            if i > 0 and qs[i - 1] == "3":
+                f.append("afterq=" + (words[i - 2] if i > 1 else "#") + "|" + _shape(tokens[begin + i].text))
+            if i + 1 < n and gaz[i + 1]:
+                f.append("gaz+1|sh=" + _shape(tokens[begin + i].text))
+            if i + 2 < n and gaz[i + 2]:
+                f.append("gaz+2")
+            if i > 0 and gaz[i - 1]:
+                f.append("gaz-1")
+            for off in (-3, 3):
+                j = i + off
+                f.append("w%d=%s" % (off, words[j] if 0 <= j < n else "#"))
+            for off in (-2, 2):
+                j = i + off
+                if 0 <= j < n:
+                    f.append("ner%d=%s" % (off, nr[j]))
         for off in (-2, -1, 1, 2):
             j = i + off
             if 0 <= j < n:
@@ -226,12 +292,24 @@ def ner_labels(tokens: list[Token], entities: list[EntityMention]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def _lexicons() -> tuple[dict[str, float], dict[str, float]]:
+    try:
+        data = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, {}
+    if "words" in data and isinstance(data["words"], dict):
+        return data["words"], data.get("stems", {})
+    return data, {}
+
+
 def lexicon() -> dict[str, float]:
     """Cue prior per lower-cased word: how often PolNeAR train uses it as a cue."""
-    try:
-        return json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
+    return _lexicons()[0]
+
+
+def stem_lexicon() -> dict[str, float]:
+    """Cue prior per word stem (`_stem`), for inflections too rare to have their own."""
+    return _lexicons()[1]
 
 
 @lru_cache(maxsize=1)

@@ -1,11 +1,13 @@
 """Train the English attribution tagger on PolNeAR train (not run at ingest).
 
     python -m storyline.stages.quotes.train PATH/TO/polnear/data/train [--out DIR]
-        [--holdout K]
+        [--holdout K] [--docs-cache FILE]
 
 Writes `cues-en.json` (cue prior per word) and `attribution-en.crfsuite`
-(CRF feature weights). With `--holdout K` every K-th document (sorted by
-name) is left out so it can be scored as held-out train.
+(CRF feature weights). The texts go through ingest and the entities stage
+first (`corpus.pipeline_documents`), so the tagger learns from the clean text
+and entity mentions it will see in the pipeline. With `--holdout K` every K-th
+document (sorted by name) is left out so it can be scored as held-out train.
 """
 
 from __future__ import annotations
@@ -46,80 +48,85 @@ def gold_labels(tokens, attributions) -> list[str]:
     return labels
 
 
-def build_lexicon(docs) -> dict[str, float]:
-    """Cue prior per word from the cue spans of the training documents."""
+def build_lexicon(docs) -> tuple[dict[str, float], dict[str, float]]:
+    """Cue prior per word and per word stem from the cue spans of the training documents."""
     total: collections.Counter = collections.Counter()
     cue: collections.Counter = collections.Counter()
-    for text, atts, _ in docs:
-        starts = {c for a in atts for s, e in a.cue for c in range(s, e)}
-        for t in tokenize(text):
+    for doc in docs:
+        starts = {c for a in doc.gold for s, e in a.cue for c in range(s, e)}
+        for t in tokenize(doc.text):
             w = t.text.lower()
             total[w] += 1
             cue[w] += t.start in starts
+    stem_total: collections.Counter = collections.Counter()
+    stem_cue: collections.Counter = collections.Counter()
+    for w, n in total.items():
+        stem_total[tagger._stem(w)] += n
+        stem_cue[tagger._stem(w)] += cue[w]
+
     # Add-one smoothing keeps rare words from reading as sure cues.
-    return {
-        w: round(cue[w] / (total[w] + 1), 3)
-        for w in cue
-        if total[w] >= MIN_COUNT and cue[w] / (total[w] + 1) >= 0.05
-    }
+    def priors(cue, total):
+        return {
+            w: round(cue[w] / (total[w] + 1), 3)
+            for w in cue
+            if total[w] >= MIN_COUNT and cue[w] / (total[w] + 1) >= 0.05
+        }
+
+    return priors(cue, total), priors(stem_cue, stem_total)
 
 
-def doc_features(text: str, entities: list[EntityMention], lexicon):
+def doc_features(text: str, entities: list[EntityMention], lexicon, stems=None):
     tokens = tokenize(text)
     quoted = tagger.quote_states(tokens, find_segments(text))
     ner = tagger.ner_labels(tokens, entities)
     out = []
     for begin, end in paragraphs(tokens):
-        out.append((begin, end, tagger.token_features(tokens, begin, end, quoted, ner, lexicon)))
+        out.append((begin, end, tagger.token_features(tokens, begin, end, quoted, ner, lexicon, stems)))
     return tokens, out
 
 
+def training_split(path: str, holdout: int, cache: str | None, held_out: bool = False,
+                   slices: tuple[int, ...] = (0,)):
+    """The pipeline documents of `path` without (or, `held_out`, only) the held-out ones.
+
+    Document i (sorted by stem) is held out when `i % holdout` is in `slices`.
+    """
+    from .corpus import pipeline_documents
+
+    docs = pipeline_documents(path, cache=cache)
+    if not holdout:
+        return docs
+    return [d for i, d in enumerate(docs) if (i % holdout in slices) == held_out]
+
+
 def main(argv: list[str] | None = None) -> int:
-    import pickle
-
     import pycrfsuite
-
-    from storyline.evaluation.quotes import load_polnear
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path")
     ap.add_argument("--out", default=str(tagger.DATA))
     ap.add_argument("--holdout", type=int, default=0)
-    ap.add_argument("--ner-cache", help="pickle of {stem: [(start, end, text, label)]}")
+    ap.add_argument("--slices", default="0", help="leave out document i when i %% holdout is in these")
+    ap.add_argument("--docs-cache", help="pickle of the pipeline documents (written if missing)")
     ap.add_argument("--c1", type=float, default=1.0)
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=150)
     args = ap.parse_args(argv)
 
-    data = load_polnear(args.path)
-    stems = sorted(data)
-    if args.holdout:
-        stems = [s for i, s in enumerate(stems) if i % args.holdout != 0]
-    cache = pickle.load(open(args.ner_cache, "rb")) if args.ner_cache else None
-    if cache is None:
-        from storyline import nlp
-
-        pipe = nlp.load("en", ("tok2vec", "ner"))
-    docs = []
-    for stem in stems:
-        text, atts = data[stem]
-        if cache is not None:
-            ents = [EntityMention(s, e, t, lab) for s, e, t, lab in cache[stem]]
-        else:
-            ents = [
-                EntityMention(e.start_char, e.end_char, e.text, e.label_) for e in pipe(text).ents
-            ]
-        docs.append((text, atts, ents))
-    lexicon = build_lexicon(docs)
+    slices = tuple(int(x) for x in args.slices.split(","))
+    docs = training_split(args.path, args.holdout, args.docs_cache, slices=slices)
+    lexicon, stems = build_lexicon(docs)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "cues-en.json").write_text(
-        json.dumps(dict(sorted(lexicon.items())), ensure_ascii=False, indent=0), encoding="utf-8"
+        json.dumps({"words": dict(sorted(lexicon.items())), "stems": dict(sorted(stems.items()))},
+                   ensure_ascii=False, indent=0),
+        encoding="utf-8",
     )
     trainer = pycrfsuite.Trainer(verbose=False)
-    for text, atts, ents in docs:
-        tokens, paras = doc_features(text, ents, lexicon)
-        labels = gold_labels(tokens, atts)
+    for doc in docs:
+        tokens, paras = doc_features(doc.text, doc.entities, lexicon, stems)
+        labels = gold_labels(tokens, doc.gold)
         for begin, end, feats in paras:
             trainer.append(feats, labels[begin:end])
     trainer.set_params(

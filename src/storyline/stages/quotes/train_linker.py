@@ -1,13 +1,17 @@
 """Train the English speaker linker (not run at ingest).
 
-    python -m storyline.stages.quotes.train_linker PATH/TO/polnear/data/train \
-        --model-dir DIR --holdout 7 [--ner-cache NER.pkl] [--out FILE]
+    python -m storyline.stages.quotes.train_linker PATH/TO/polnear/data/train \\
+        --model-dir DIR --holdout 7 --slices 0,1 [--docs-cache FILE] [--out FILE]
 
 The linker must learn from the tagger's output on text the tagger did not see,
 or it learns to trust tagged sources more than it should. So it trains on the
-documents `train.py --holdout K` left out, with the tagger from `--model-dir`
-trained without them. Each candidate is labelled by whether it overlaps the
-Source of the gold attribution matched to its attribution.
+documents `train.py --holdout K --slices …` left out, with the tagger from
+`--model-dir` trained without them. Each candidate is labelled by whether it
+overlaps the Source of the gold attribution matched to its attribution.
+
+Two rounds: the first sees candidates found with the hand-written speaker
+heuristics (no weights yet), the second with the first round's weights, so the
+"previous speaker" candidates look as they will at run time.
 """
 
 from __future__ import annotations
@@ -17,76 +21,41 @@ import json
 import sys
 from pathlib import Path
 
-from storyline.model import EntityMention
-
-from . import linker, rules, tagger
-from .extract import _snap, _trim, combine, tagger_attributions
-from .marks import find_segments
-from .tokens import tokenize
+from . import linker, tagger
+from .extract import extract
 
 
-def examples(text: str, entities: list[EntityMention], gold) -> list[tuple[list[str], int, int]]:
+def examples(doc) -> list[tuple[list[str], int, int]]:
     """(features, label, group) per candidate of each attribution matched to gold."""
     from storyline.evaluation.quotes import match_spans
 
-    tokens = tokenize(text)
-    segments = find_segments(text)
-    ruled = rules.attributions(text, tokens, segments, entities, "en")
-    atts = combine(tagger_attributions(text, tokens, segments, entities), ruled)
-    spans = [_trim(text, _snap(a.hull, segments)) for a in atts]
-    cands = linker.Candidates(text, tokens, entities)
+    record: list = []
+    extract(doc.text, doc.entities, "en", record=record)
+    spans = [span for span, _ in record]
     out = []
-    for gi, ai in match_spans([g.span for g in gold], spans):
-        if not gold[gi].source:
+    for gi, ai in match_spans([g.span for g in doc.gold], spans):
+        gold = doc.gold[gi]
+        if not gold.source:
             continue
-        for span, feats in cands.of(atts[ai]):
-            label = any(min(span[1], e) > max(span[0], s) for s, e in gold[gi].source)
+        for span, feats in record[ai][1]:
+            label = any(min(span[1], e) > max(span[0], s) for s, e in gold.source)
             out.append((feats, int(label), ai))
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    import pickle
-
+def fit(docs, c: float = 1.0) -> dict[str, float]:
+    """Logistic-regression weights over the candidates of `docs`."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from storyline.evaluation.quotes import load_polnear
-
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("path")
-    ap.add_argument("--model-dir", required=True, help="tagger trained with --holdout K")
-    ap.add_argument("--holdout", type=int, required=True)
-    ap.add_argument("--ner-cache")
-    ap.add_argument("--out", default=str(linker.MODEL_PATH))
-    ap.add_argument("--half", choices=["a", "b"], help="train on one half of the held-out docs")
-    args = ap.parse_args(argv)
-
-    tagger.MODEL_PATH = Path(args.model_dir) / "attribution-en.crfsuite"
-    tagger.LEXICON_PATH = Path(args.model_dir) / "cues-en.json"
-    data = load_polnear(args.path)
-    stems = [s for i, s in enumerate(sorted(data)) if i % args.holdout == 0]
-    if args.half:
-        stems = stems[0::2] if args.half == "a" else stems[1::2]
-    cache = pickle.load(open(args.ner_cache, "rb")) if args.ner_cache else None
-    pipe = None
     rows, labels = [], []
-    for stem in stems:
-        text, gold = data[stem]
-        if cache is not None:
-            ents = [EntityMention(s, e, t, lab) for s, e, t, lab in cache[stem]]
-        else:
-            if pipe is None:
-                from storyline import nlp
-
-                pipe = nlp.load("en", ("tok2vec", "ner"))
-            ents = [EntityMention(e.start_char, e.end_char, e.text, e.label_) for e in pipe(text).ents]
-        for feats, label, _ in examples(text, ents, gold):
+    for doc in docs:
+        for feats, label, _ in examples(doc):
             rows.append({f: 1 for f in feats})
             labels.append(label)
     vec = DictVectorizer()
     x = vec.fit_transform(rows)
-    model = LogisticRegression(C=1.0, max_iter=2000)
+    model = LogisticRegression(C=c, max_iter=3000)
     model.fit(x, labels)
     weights = {
         name: round(float(w), 4)
@@ -94,8 +63,33 @@ def main(argv: list[str] | None = None) -> int:
         if abs(w) >= 1e-4
     }
     weights["bias"] = round(weights.get("bias", 0.0) + float(model.intercept_[0]), 4)
-    Path(args.out).write_text(json.dumps(dict(sorted(weights.items())), indent=0), encoding="utf-8")
-    print(f"{len(labels)} candidates from {len(stems)} documents -> {args.out}", file=sys.stderr)
+    return weights
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .train import training_split
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path")
+    ap.add_argument("--model-dir", required=True, help="tagger trained with the same --holdout/--slices")
+    ap.add_argument("--holdout", type=int, required=True)
+    ap.add_argument("--slices", default="0")
+    ap.add_argument("--docs-cache")
+    ap.add_argument("--c", type=float, default=1.0)
+    ap.add_argument("--out", default=str(linker.MODEL_PATH))
+    args = ap.parse_args(argv)
+
+    tagger.MODEL_PATH = Path(args.model_dir) / "attribution-en.crfsuite"
+    tagger.LEXICON_PATH = Path(args.model_dir) / "cues-en.json"
+    slices = tuple(int(x) for x in args.slices.split(","))
+    docs = training_split(args.path, args.holdout, args.docs_cache, held_out=True, slices=slices)
+    out = args.out
+    linker.use_weights(None)
+    weights = fit(docs, args.c)
+    linker.use_weights(weights)
+    weights = fit(docs, args.c)
+    Path(out).write_text(json.dumps(dict(sorted(weights.items())), indent=0), encoding="utf-8")
+    print(f"{len(weights)} weights from {len(docs)} documents -> {out}", file=sys.stderr)
     return 0
 
 
