@@ -180,3 +180,25 @@ def test_cli_follow_unfollow_and_digest(followed, runner, tmp_path):
     assert missing.exit_code == 1 and "not following" in missing.stderr
     usage = run("follow", "entity")
     assert usage.exit_code == 2
+
+
+def test_digest_figure_is_news_only_when_a_new_report_brings_a_new_value():
+    from storyline.digest import _Corpus, _figure_items
+
+    corpus = _Corpus.__new__(_Corpus)
+    docs = {i: {"id": i, "source": "S", "published": "2024-01-0" + i[-1], "event": "ev", "storyline": "sl"}
+            for i in ("d1", "d2", "d3")}
+
+    def figure(values):
+        return {"id": "fig", "what": "workers", "agreement": "disagree",
+                "mentions": [{"document": d, "start": 0, "end": 1, "value": v, "unit": None} for d, v in values]}
+
+    def news(new_ids, values):
+        corpus.new = {i: docs[i] for i in new_ids}
+        corpus._storylines = {"sl": {"documents": docs, "events": [], "quotes": [], "figures": [figure(values)]}}
+        return _figure_items(corpus, "sl")
+
+    assert news(["d3"], [("d1", 1200.0), ("d2", 1200.0), ("d3", 1500.0)])  # a new value: now disputed
+    assert news(["d3"], [("d1", 1200.0), ("d2", 1500.0), ("d3", 1500.0)]) == []  # an old dispute repeated
+    assert news([], [("d1", 1200.0), ("d2", 1500.0)]) == []  # nothing new
+    assert news(["d1", "d2"], [("d1", 1200.0), ("d2", 1500.0)])  # all new

@@ -161,7 +161,13 @@ def _figure_items(corpus: _Corpus, storyline_id: str) -> list[dict[str, Any]]:
     items = []
     for figure in data["figures"]:
         mentions = figure.get("mentions", [])
-        if figure.get("agreement") != "disagree" or not any(m.get("document") in corpus.new for m in mentions):
+        if figure.get("agreement") != "disagree":
+            continue
+        # "Now" disagree: a new report brings a value no earlier report gave (a new report
+        # repeating one side of an old dispute is not news about the figure).
+        old = {(m.get("value"), m.get("unit")) for m in mentions if m.get("document") not in corpus.new}
+        new = {(m.get("value"), m.get("unit")) for m in mentions if m.get("document") in corpus.new}
+        if not new or (old and not new - old):
             continue
         cites = []
         for m in mentions:
