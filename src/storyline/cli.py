@@ -276,15 +276,20 @@ def search(query, db, as_json, limit):
 @cli.command()
 @db_option
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "jsonl"]), default="json", show_default=True,
+              help="json: one object; csv: one file per table in -o DIR; jsonl: one document per line, streamed.")
+@click.option("-o", "--output", type=click.Path(), help="Write to this file (a folder for csv) instead of stdout.")
 @handle_errors
 def export(db, config, fmt, output):
-    """Export everything as one JSON object (schema in docs/export.md).
+    """Export everything as one JSON object (schema in docs/export.md), CSV tables or JSON lines.
 
     Example: storyline export --format json -o corpus.json
     """
     from .export import export_json
+
+    if fmt != "json":
+        from .cli_follow import export_tables
+        return export_tables(db, config, fmt, output)
 
     with open_store(db) as store, progress_bar() as bar:
         data = export_json(store, load_settings(config), progress=bar)
@@ -458,3 +463,7 @@ from .cli_scale import watch as _watch  # noqa: E402  (imported last: it uses th
 cli.add_command(_watch)
 from .cli_eval import eval_group as _eval  # noqa: E402
 cli.add_command(_eval)
+from .cli_follow import digest as _digest, follow as _follow, unfollow as _unfollow  # noqa: E402
+cli.add_command(_follow)
+cli.add_command(_unfollow)
+cli.add_command(_digest)

@@ -112,6 +112,20 @@ class Store(Protocol):
     def stale_analysis(self, stamp: str) -> list[str]:
         """Ids of current documents with no analysis made under `stamp`."""
 
+    # follows -------------------------------------------------------------
+    def add_follow(self, kind: str, key: str, target: str) -> dict[str, Any]:
+        """Record a follow of a storyline, entity or search (idempotent on kind + key)."""
+
+    def remove_follow(self, kind: str, key: str) -> bool:
+        """Forget a follow; False when there was none."""
+
+    def follows(self) -> list[dict[str, Any]]:
+        """Every follow ({id, kind, key, target, created_at}), oldest first."""
+
+    def documents_ingested_since(self, since: str, *, storyline: str | None = None,
+                                 ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Metadata of current documents stored at or after `since` (ISO 8601, UTC)."""
+
     # search & lifecycle --------------------------------------------------
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[Hit]: ...
 

@@ -95,6 +95,12 @@ _MIGRATIONS: list[list[str]] = [
         "CREATE INDEX keys_target ON keys(ns, target)",
         "CREATE TABLE analysis (doc_id TEXT PRIMARY KEY, stamp TEXT NOT NULL, data TEXT NOT NULL)",
     ],
+    [
+        # Follows for digests and feeds (SQLite's migration 4; PostgreSQL needed no 2 and 3).
+        """CREATE TABLE follows (id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL,
+            key TEXT NOT NULL, target TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (kind, key))""",
+        "CREATE INDEX documents_ingested ON documents(ingested_at) WHERE current = 1",
+    ],
 ]
 
 

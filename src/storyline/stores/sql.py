@@ -848,3 +848,61 @@ def _summary(row: tuple) -> dict[str, Any]:
 for _name, _member in list(vars(WebQueries).items()):
     if callable(_member) and not _name.startswith("__"):
         setattr(SQLStore, _name, _member)
+
+
+# --- follows and "what is new" ---------------------------------------------------------
+# Read and write the `follows` table and find documents stored after a date, for
+# digests and feeds (storyline.follow, storyline.digest, storyline.web.feeds). Kept in
+# its own block, attached to SQLStore like WebQueries, so merges stay trivial.
+
+_FOLLOW_KEYS = ("id", "kind", "key", "target", "created_at")
+
+
+class FollowQueries:
+    """Follow bookkeeping and ingest-time queries; mixed into SQLStore."""
+
+    def add_follow(self, kind: str, key: str, target: str) -> dict[str, Any]:
+        """Record a follow (idempotent on (kind, key)); returns the stored row."""
+        with self._write():
+            self._execute("INSERT INTO follows (kind, key, target, created_at) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (kind, key) DO NOTHING", (kind, key, target, now()))
+            row = self._one("SELECT " + ", ".join(_FOLLOW_KEYS) + " FROM follows WHERE kind = ? AND key = ?",
+                            (kind, key))
+        return dict(zip(_FOLLOW_KEYS, row))
+
+    def remove_follow(self, kind: str, key: str) -> bool:
+        """Forget a follow; False when there was none."""
+        with self._write():
+            found = self._one("SELECT 1 FROM follows WHERE kind = ? AND key = ?", (kind, key)) is not None
+            self._execute("DELETE FROM follows WHERE kind = ? AND key = ?", (kind, key))
+        return found
+
+    def follows(self) -> list[dict[str, Any]]:
+        """Every follow, oldest first."""
+        rows = self._all("SELECT " + ", ".join(_FOLLOW_KEYS) + " FROM follows ORDER BY id")
+        return [dict(zip(_FOLLOW_KEYS, r)) for r in rows]
+
+    def documents_ingested_since(self, since: str, *, storyline: str | None = None,
+                                 ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Summaries (no text) of current documents stored at or after `since` (ISO, UTC),
+        optionally only in one storyline or among `ids`; oldest stored first."""
+        where, params = ["current = 1", "ingested_at >= ?"], [since]
+        if storyline is not None:
+            where.append("storyline = ?")
+            params.append(storyline)
+        sql = "SELECT " + ", ".join(SUMMARY_COLUMNS) + " FROM documents WHERE " + " AND ".join(where)
+        if ids is None:
+            rows = self._all(sql, params)
+        else:
+            rows = []
+            for chunk in _chunks(list(dict.fromkeys(ids))):
+                marks = ", ".join("?" for _ in chunk)
+                rows.extend(self._all(sql + f" AND id IN ({marks})", [*params, *chunk]))
+        out = [_summary(r) for r in rows]
+        out.sort(key=lambda d: (d["ingested_at"] or "", d["id"]))
+        return out
+
+
+for _name, _member in list(vars(FollowQueries).items()):
+    if callable(_member) and not _name.startswith("__"):
+        setattr(SQLStore, _name, _member)

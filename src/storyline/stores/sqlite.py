@@ -60,6 +60,13 @@ MIGRATIONS: list[list[str]] = [
         # put_reject looks a reject up before adding it (re-runs must not duplicate it).
         "CREATE INDEX rejects_origin ON rejects(origin)",
     ],
+    [
+        # Follows (storylines, entities, saved searches) for digests and feeds; "new" in a
+        # digest means ingested after a date, hence the index on ingested_at.
+        """CREATE TABLE follows (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+            key TEXT NOT NULL, target TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (kind, key))""",
+        "CREATE INDEX documents_ingested ON documents(ingested_at) WHERE current = 1",
+    ],
 ]
 
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)

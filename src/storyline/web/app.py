@@ -385,9 +385,10 @@ def create_app(store_url: str, *, allow_ingest: bool = False, token: str | None 
     if assets is not None:
         app.mount("/docs-assets", StaticFiles(directory=str(assets)), name="docs-assets")
 
-    from . import api, pages
+    from . import api, feeds, pages
 
     app.include_router(api.router)
+    app.include_router(feeds.router)
     app.include_router(pages.router)
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
