@@ -1391,7 +1391,8 @@ class Events(Stage):
 
     def load(self, store) -> EventIndex:
         if self.index is None or self.index.state.store is not store:
-            self.index = EventIndex(StoreState(store))
+            tuned = EventSettings(threshold=self.settings.events.threshold)
+            self.index = EventIndex(StoreState(store), settings=tuned)
         return self.index
 
     def process_batch(self, batch: Batch) -> None:

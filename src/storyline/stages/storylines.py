@@ -263,15 +263,16 @@ class StorylineIndex:
 class Storylines(Stage):
     def process_batch(self, batch: Batch) -> None:
         events: EventIndex = batch.notes["event_index"]
-        StorylineIndex(events).link(batch.documents)
-        sync_store(batch, events)
+        tuned = StorylineSettings(term_threshold=self.settings.storylines.threshold)
+        StorylineIndex(events, tuned).link(batch.documents)
+        sync_store(batch, events, tuned)
 
 
-def sync_store(batch: Batch, events: EventIndex) -> None:
+def sync_store(batch: Batch, events: EventIndex, settings: StorylineSettings | None = None) -> None:
     """After a batch: move stored documents whose event or storyline changed (merges,
     re-formed events), write the event and storyline records, save the index state."""
     store, state = batch.store, events.state
-    storylines = StorylineIndex(events)
+    storylines = StorylineIndex(events, settings)
     touched = {d.event for d in batch.documents if d.event}
     touched |= {m.survivor for m in events.merges} | {m.absorbed for m in events.merges}
     touched |= {frm for _doc, frm, _to in events.moves} | {to for _doc, frm, to in events.moves}
