@@ -63,7 +63,7 @@ def _event(store: Store, event_id: str) -> dict[str, Any]:
     try:
         return store.get_record("event", event_id)
     except NotFound:
-        raise NotFound(_gone_hint(store, "event", event_id)
+        raise NotFound(explain_missing(store, event_id, "event")
                        or f"no event '{event_id}' (list events with `storyline stories`)") from None
 
 
@@ -71,20 +71,24 @@ def _document(store: Store, doc_id: str):
     try:
         return store.get_document(doc_id)
     except NotFound:
-        raise NotFound(_gone_hint(store, "document", doc_id)
+        raise NotFound(explain_missing(store, doc_id, "document")
                        or f"no document '{doc_id}' (find documents with `storyline search`)") from None
 
 
-def _gone_hint(store: Store, kind: str, any_id: str) -> str | None:
-    """'X was deleted by correction N' when a deletion explains a missing id."""
+def explain_missing(store: Store, any_id: str, kind: str | None = None) -> str | None:
+    """'X was deleted by correction N' when a deletion explains a missing document or event id."""
+    if not hasattr(store, "corrections"):
+        return None
     for c in reversed(store.corrections(active=True)):
         if c["action"] != "document.delete":
             continue
         for d in c["args"].get("documents", []):
-            if (kind == "document" and d["id"] == any_id) or (kind == "event" and d.get("event") == any_id):
-                what = "document" if kind == "document" else f"event (its last document {d['id']} was)"
-                return (f"{kind} '{any_id}' is gone: this {what} deleted by correction {c['id']} "
+            if kind in (None, "document") and d["id"] == any_id:
+                return (f"document '{any_id}' was deleted by correction {c['id']} "
                         f"(undo it with `storyline corrections undo {c['id']}`)")
+            if kind in (None, "event") and d.get("event") == any_id:
+                return (f"event '{any_id}' is gone: its last document '{d['id']}' was deleted by correction "
+                        f"{c['id']} (undo it with `storyline corrections undo {c['id']}`)")
     return None
 
 
