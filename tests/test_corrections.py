@@ -193,3 +193,25 @@ def test_delete_seed_leaves_the_other_documents_intact(sqlite_store, settings, s
         assert checked > 0 and problems == []
     assert [c["action"] for c in store.corrections()] == ["document.delete", "document.delete"]
     assert store.get_raw(next(d["raw_sha256"] for d in before["documents"] if d["id"] == victims[0]))
+
+
+def test_corrections_log_entity_aliases_and_undo_them(sqlite_store):
+    from storyline.curation import alias_corrections, record_alias
+
+    alias = record_alias(sqlite_store, "merge", "G. Okafor", "Grace Okafor", by="ed")
+    (logged,) = C.list_corrections(sqlite_store)
+    assert (logged["id"], logged["action"], logged["by"], logged["args"]["alias"]) == \
+        (alias["correction"], "alias.merge", "ed", alias["id"])
+    assert logged["summary"] == "alias G. Okafor → Grace Okafor"
+    C.undo(sqlite_store, logged["id"])
+    assert alias_corrections(sqlite_store) == []
+    assert not sqlite_store.get_correction(logged["id"])["active"]
+
+
+def test_runs_a_rerun_that_stores_nothing_leaves_no_run(sqlite_store, settings, corpus):
+    first = ingest(sqlite_store, [str(corpus[1])], settings, engine="serial")
+    again = ingest(sqlite_store, [str(corpus[1])], settings, engine="serial")
+    assert (first.stored, again.stored, again.unchanged) == (2, 0, 2)
+    (run,) = sqlite_store.runs()
+    assert run["kind"] == "ingest" and run["info"]["stats"]["stored"] == 2
+    assert set(sqlite_store.document_runs().values()) == {run["id"]}

@@ -223,7 +223,8 @@ def ingest_items(store: Store, items: Iterable[Document | Rejected], settings: S
         if own_engine:
             engine.close()
         report.seconds = time.perf_counter() - started
-        finish_run(store, run, report.as_dict())
+        # A re-run that stored nothing (a watch poll, the same folder again) leaves no run behind.
+        finish_run(store, run, report.as_dict(), keep=bool(report.stored or report.versions))
     return report
 
 
@@ -235,10 +236,10 @@ def begin_run(store: Store, kind: str, settings: Settings) -> int | None:
     return store.begin_run(kind, *run_info(settings))
 
 
-def finish_run(store: Store, run: int | None, stats: dict[str, Any]) -> None:
+def finish_run(store: Store, run: int | None, stats: dict[str, Any], keep: bool = True) -> None:
     if run is not None:
         try:
-            store.finish_run(run, stats)
+            store.finish_run(run, stats, keep=keep)
         except StorylineError:  # the run's work is committed; a missing end time must not hide it
             pass
 

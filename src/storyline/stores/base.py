@@ -101,7 +101,8 @@ class Store(Protocol):
     def begin_run(self, kind: str, version: str, settings_digest: str | None, info: dict[str, Any]) -> int:
         """Start a run: documents and records written until `finish_run` carry its number."""
 
-    def finish_run(self, run_id: int, stats: dict[str, Any] | None = None) -> None: ...
+    def finish_run(self, run_id: int, stats: dict[str, Any] | None = None, *, keep: bool = True) -> None:
+        """Record the end of a run; `keep=False` forgets a run that wrote nothing."""
 
     def runs(self) -> list[dict[str, Any]]: ...
 

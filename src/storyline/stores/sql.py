@@ -536,7 +536,14 @@ class SQLStore:
         self.run_id = int(row[0])
         return self.run_id
 
-    def finish_run(self, run_id: int, stats: dict[str, Any] | None = None) -> None:
+    def finish_run(self, run_id: int, stats: dict[str, Any] | None = None, *, keep: bool = True) -> None:
+        """Record the end of a run; `keep=False` forgets a run that wrote nothing."""
+        if not keep:
+            with self._write():
+                self._execute("DELETE FROM runs WHERE id = ?", (run_id,))
+            if self.run_id == run_id:
+                self.run_id = None
+            return
         with self._write():
             if stats is not None:
                 row = self._one("SELECT info FROM runs WHERE id = ?", (run_id,))
