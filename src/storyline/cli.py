@@ -192,7 +192,8 @@ def stories(db, config, as_json):
 @db_option
 @config_option
 @json_option
-@click.option("--versions", is_flag=True, help="For a document: list its stored versions.")
+@click.option("--versions", is_flag=True,
+              help="For a document: list its stored versions with a diff of each against the one before.")
 @handle_errors
 def show(item_id, db, config, as_json, versions):
     """Show a document, event, storyline, entity or quote by id.
@@ -200,25 +201,43 @@ def show(item_id, db, config, as_json, versions):
     Example: storyline show sl-3f2a9c01be
     """
     from . import views
+    from .corrections import explain_missing, corrected_marks
 
     with open_store(db) as store:
-        kind = views.find_kind(store, item_id)
+        try:
+            kind = views.find_kind(store, item_id)
+        except NotFound as exc:
+            raise NotFound(explain_missing(store, item_id) or str(exc)) from None
         if kind == "storyline":
             data = views.storyline_view(store, item_id, load_settings(config))
         elif kind == "document":
             doc = store.get_document(item_id)
             data = views.document_dict(doc, body=True)
             if versions:
-                data["versions"] = store.document_versions(item_id)
+                from .lifecycle import document_history
+                data["versions"] = document_history(store, item_id)
         else:
             if kind != "event":
                 views.ensure_analysis(store, load_settings(config))
             data = store.get_record(kind, item_id)
             if kind == "event":
                 data = views.event_dict(data, list(store.iter_documents(event=data["id"])))
+        marks = corrected_marks(store).get(kind, {}).get(data.get("id"))
+        if marks:
+            data["corrected"] = sorted(marks)
         data = {"kind": kind, **data}
     if as_json:
         print_json(data)
+    elif kind == "document" and versions:
+        for v in data["versions"]:
+            out.print(f"[bold]version {v['version']}[/bold]{' (current)' if v['current'] else ''}  "
+                      f"ingested {v['ingested_at']}  sha256 {v['raw_sha256'][:12]}  {escape(v['title'] or '')}")
+            if v["diff"]:
+                sys.stdout.flush()
+                out.file.flush()
+                out.print(escape(v["diff"].rstrip("\n")), markup=False)
+            elif v["diff"] is not None:
+                out.print("  (same clean text)")
     else:
         out.print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -467,3 +486,5 @@ from .cli_follow import digest as _digest, follow as _follow, unfollow as _unfol
 cli.add_command(_follow)
 cli.add_command(_unfollow)
 cli.add_command(_digest)
+from .cli_curation import COMMANDS as _curation  # noqa: E402
+for _command in _curation: cli.add_command(_command)  # noqa: E701

@@ -32,7 +32,7 @@ def _clean_name(value: Any, field: str) -> str:
     return value
 
 
-def record_alias(store: Store, action: str, variant: str, canonical: str) -> dict[str, Any]:
+def record_alias(store: Store, action: str, variant: str, canonical: str, *, by: str | None = None) -> dict[str, Any]:
     """Record that `variant` names (merge) or does not name (veto) the entity called `canonical`.
 
     The same (variant, canonical) pair keeps one record: a later action replaces an
@@ -43,6 +43,7 @@ def record_alias(store: Store, action: str, variant: str, canonical: str) -> dic
         action: "merge" or "veto".
         variant: the surface form, as seen in the text.
         canonical: the entity's canonical name.
+        by: who made it (default $USER), for the corrections log.
 
     Returns:
         The stored correction record.
@@ -60,6 +61,9 @@ def record_alias(store: Store, action: str, variant: str, canonical: str) -> dic
     record = {"id": f"alias-{key}", "type": "alias", "action": action, "variant": variant,
               "canonical": canonical, "title": f"{action}: {variant} → {canonical}", "at": now()}
     store.put_records("correction", [record])
+    if hasattr(store, "add_correction"):  # also in the corrections log: listed, and undoable
+        from .corrections import record_alias_correction
+        record["correction"] = record_alias_correction(store, record, by=by)["id"]
     return record
 
 

@@ -21,6 +21,7 @@ from . import stages as _stages  # noqa: F401  (registers the built-in stages)
 from .engines import DocumentTimeout, Engine, make_engine, time_limit
 from .errors import ConfigError, InputError, StorylineError
 from .model import DateMention, Document, EntityMention, FigureMention, QuoteMention
+from .corrections import apply as apply_corrections, deleted_ids
 from .registry import REGISTRY, Batch, Stage
 from .settings import Settings, load_settings
 from .stages.ingest import Rejected, iter_inputs
@@ -212,6 +213,7 @@ def ingest_items(store: Store, items: Iterable[Document | Rejected], settings: S
     started = time.perf_counter()
     own_engine = not isinstance(engine, Engine)
     engine = make_engine(engine, settings) if own_engine else engine
+    run = begin_run(store, "ingest", settings)
     try:
         for chunk in _chunks(iter(items), settings.ingest.batch_size):
             _ingest_chunk(store, pipeline, engine, chunk, report, on_reject, on_warning)
@@ -220,8 +222,26 @@ def ingest_items(store: Store, items: Iterable[Document | Rejected], settings: S
     finally:
         if own_engine:
             engine.close()
-    report.seconds = time.perf_counter() - started
+        report.seconds = time.perf_counter() - started
+        # A re-run that stored nothing (a watch poll, the same folder again) leaves no run behind.
+        finish_run(store, run, report.as_dict(), keep=bool(report.stored or report.versions))
     return report
+
+
+def begin_run(store: Store, kind: str, settings: Settings) -> int | None:
+    """Record a run (see `storyline.provenance`); None for a store without a runs table."""
+    if not hasattr(store, "begin_run"):
+        return None
+    from .provenance import run_info
+    return store.begin_run(kind, *run_info(settings))
+
+
+def finish_run(store: Store, run: int | None, stats: dict[str, Any], keep: bool = True) -> None:
+    if run is not None:
+        try:
+            store.finish_run(run, stats, keep=keep)
+        except StorylineError:  # the run's work is committed; a missing end time must not hide it
+            pass
 
 
 def _store_files(store: Store) -> list[str]:
@@ -253,6 +273,7 @@ def _reject(store: Store, report: IngestReport, item: Rejected, on_reject) -> No
 def _ingest_chunk(store: Store, pipeline: Pipeline, engine: Engine, chunk: list[Any], report: IngestReport,
                   on_reject, on_warning) -> None:
     pending = chunk
+    deleted = deleted_ids(store) if hasattr(store, "corrections") else {}
     while pending:
         # One pass stores at most one item per id; a repeated id waits for the next pass,
         # where the store says whether it is a new version, the same content again, or
@@ -268,6 +289,14 @@ def _ingest_chunk(store: Store, pipeline: Pipeline, engine: Engine, chunk: list[
                 deferred.append(item)
                 continue
             seen.add(item.id)
+            if item.id in deleted:  # a deletion stands until it is undone
+                report.unchanged += 1
+                message = (f"{item.origin}: '{item.id}' was deleted by correction {deleted[item.id]}; not "
+                           f"ingested again (undo with `storyline corrections undo {deleted[item.id]}`)")
+                report.add_warning(message)
+                if on_warning:
+                    on_warning(message)
+                continue
             status = store.document_status(item.id, item.raw_sha256)
             if status == "unchanged":
                 report.unchanged += 1
@@ -333,6 +362,9 @@ def _process_and_store(store, pipeline, engine, todo, report, on_reject, on_warn
             if stage.has("process_batch"):
                 stage.process_batch(batch)
         store.put_documents(docs)
+        # After the events and storylines stages: people's corrections win over them.
+        if hasattr(store, "corrections"):
+            apply_corrections(store)
     for doc in docs:
         if doc.extra.get("_status") == "version":
             report.versions += 1
@@ -431,6 +463,7 @@ def _analyze_storylines(store, pipeline, stamp, wanted, fresh, report, progress)
         if old.get(storyline_id) != digest:
             todo.append((storyline_id, digest, [r[0] for r in rows]))
     stages = [s for s in pipeline.phase("analysis") if s.has("process_storyline")]
+    run = begin_run(store, "analyze", pipeline.settings) if (todo or fresh) and getattr(store, "run_id", 0) is None else None
     try:
         for storyline_id, digest, ids in todo:
             _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids, fresh, report)
@@ -440,6 +473,9 @@ def _analyze_storylines(store, pipeline, stamp, wanted, fresh, report, progress)
         with store.transaction():
             for stage in pipeline.phase("analysis"):
                 stage.finish(store)
+            if todo and hasattr(store, "corrections"):  # quote speakers, titles, flags it may have rewritten
+                apply_corrections(store)
+        finish_run(store, run, {"documents": report.documents, "storylines": report.storylines})
 
 
 def _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids, fresh, report) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from storyline.errors import ConflictError, StoreError, StoreUnavailable
 from storyline.stores import open_store
+from storyline.stores.postgres import MIGRATIONS
 
 from .test_store_contract import make_doc
 
@@ -137,8 +138,6 @@ def test_postgres_concurrent_openers_migrate_once(pg_url):
         t.join()
     assert errors == []
     with open_store(pg_url) as store:
-        from storyline.stores.postgres import MIGRATIONS
-
         assert store.schema_version() == len(MIGRATIONS)
 
 

@@ -142,3 +142,36 @@ def test_sqlite_store_refuses_a_non_database(tmp_path):
 ])
 def test_sqlite_fts_query_is_always_valid(query, expected):
     assert fts_query(query) == expected
+
+
+def test_store_corrections_log_numbers_lists_and_undoes(store):
+    first = store.add_correction("event.merge", "ev-a", {"survivor": "ev-a", "absorbed": ["ev-b"]}, "ana")
+    second = store.add_correction("flag.add", "d1", {"document": "d1", "flag": "disputed"}, None)
+    assert (first["id"], first["by"], first["args"]["absorbed"], first["active"]) == (1, "ana", ["ev-b"], True)
+    assert second["id"] == 2
+    undone = store.undo_correction(1, "ben")
+    assert (undone["active"], undone["undone_by"]) == (False, "ben")
+    assert [c["id"] for c in store.corrections(active=True)] == [2]
+    assert [c["id"] for c in store.corrections()] == [1, 2]
+    with pytest.raises(NotFound):
+        store.undo_correction(9, "ben")
+
+
+def test_store_runs_stamp_what_they_write(store):
+    run = store.begin_run("ingest", "0.1.0", "abc123", {"packages": {"spacy": "3.8"}})
+    store.put_documents([make_doc("d1", "Some text about a harbour.")])
+    store.put_records("event", [{"id": "ev-1", "title": "t"}])
+    store.finish_run(run, {"stored": 1})
+    store.put_records("event", [{"id": "ev-1", "title": "t2"}])  # outside a run: keeps its run
+    assert store.document_runs() == {"d1": run}
+    assert store.record_runs("event") == {"ev-1": run}
+    (row,) = store.runs()
+    assert (row["kind"], row["settings_digest"], row["info"]["stats"]) == ("ingest", "abc123", {"stored": 1})
+    assert row["finished_at"] is not None and store.run_id is None
+
+
+def test_store_remove_redirect(store):
+    store.redirect("event", "ev-old", "ev-new")
+    assert store.resolve("event", "ev-old") == "ev-new"
+    store.remove_redirect("event", "ev-old")
+    assert store.resolve("event", "ev-old") == "ev-old"

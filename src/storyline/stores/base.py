@@ -81,8 +81,34 @@ class Store(Protocol):
 
     def redirect(self, kind: str, old_id: str, new_id: str) -> None: ...
 
+    def remove_redirect(self, kind: str, old_id: str) -> None:
+        """Forget a redirect (an undone merge)."""
+
     def resolve(self, kind: str, record_id: str) -> str:
         """Follow redirects left by merges; returns the id itself when none."""
+
+    # corrections log and runs (see storyline.corrections) --------------------
+    def add_correction(self, action: str, target: str, args: dict[str, Any], by: str | None) -> dict[str, Any]:
+        """Append a correction; returns it as {id, at, by, action, target, args, undone_at, undone_by, active}."""
+
+    def get_correction(self, number: int) -> dict[str, Any]: ...
+
+    def corrections(self, *, active: bool | None = None) -> list[dict[str, Any]]:
+        """The log, oldest first; `active=True`: only those not undone."""
+
+    def undo_correction(self, number: int, by: str | None) -> dict[str, Any]: ...
+
+    def begin_run(self, kind: str, version: str, settings_digest: str | None, info: dict[str, Any]) -> int:
+        """Start a run: documents and records written until `finish_run` carry its number."""
+
+    def finish_run(self, run_id: int, stats: dict[str, Any] | None = None, *, keep: bool = True) -> None:
+        """Record the end of a run; `keep=False` forgets a run that wrote nothing."""
+
+    def runs(self) -> list[dict[str, Any]]: ...
+
+    def document_runs(self) -> dict[str, int | None]: ...
+
+    def record_runs(self, kind: str) -> dict[str, int | None]: ...
 
     # stage state ---------------------------------------------------------
     def get_state(self, ns: str, key: str) -> Any: ...

@@ -96,10 +96,19 @@ _MIGRATIONS: list[list[str]] = [
         "CREATE TABLE analysis (doc_id TEXT PRIMARY KEY, stamp TEXT NOT NULL, data TEXT NOT NULL)",
     ],
     [
-        # Follows for digests and feeds (SQLite's migration 4; PostgreSQL needed no 2 and 3).
+        # Follows for digests and feeds (SQLite's migration 4; its 2 and 3 were SQLite-only).
         """CREATE TABLE follows (id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL,
             key TEXT NOT NULL, target TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (kind, key))""",
         "CREATE INDEX documents_ingested ON documents(ingested_at) WHERE current = 1",
+    ],
+    [
+        # The corrections log (storyline.corrections) and the runs that made each record.
+        """CREATE TABLE corrections (id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, made_by TEXT,
+            action TEXT NOT NULL, target TEXT NOT NULL, args TEXT NOT NULL, undone_at TEXT, undone_by TEXT)""",
+        """CREATE TABLE runs (id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, started_at TEXT NOT NULL,
+            finished_at TEXT, version TEXT, settings_digest TEXT, info TEXT NOT NULL)""",
+        "ALTER TABLE documents ADD COLUMN run_id BIGINT",
+        "ALTER TABLE records ADD COLUMN run_id BIGINT",
     ],
 ]
 

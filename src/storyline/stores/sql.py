@@ -48,6 +48,8 @@ class SQLStore:
         self._depth = 0
         self._reading = False
         self._lock = threading.RLock()
+        # The run (see `begin_run`) that documents and records written now are stamped with.
+        self.run_id: int | None = None
 
     # plumbing ------------------------------------------------------------
     def _q(self, sql: str) -> str:
@@ -205,8 +207,8 @@ class SQLStore:
                 row = self._document_row(doc)
                 columns = ", ".join(row)
                 marks = ", ".join("?" for _ in row)
-                self._execute(f"INSERT INTO documents ({columns}, current, ingested_at) "
-                              f"VALUES ({marks}, 1, ?)", (*row.values(), now()))
+                self._execute(f"INSERT INTO documents ({columns}, current, ingested_at, run_id) "
+                              f"VALUES ({marks}, 1, ?, ?)", (*row.values(), now(), self.run_id))
                 rowid = self._one("SELECT rowid FROM documents WHERE id = ? AND current = 1",
                                   (doc.id,))[0]
                 self._fts_insert(rowid, doc.title, doc.text)
@@ -340,13 +342,15 @@ class SQLStore:
 
     # records -------------------------------------------------------------
     def put_records(self, kind: str, records: Iterable[dict[str, Any]]) -> None:
-        rows = [(kind, r["id"], *(r.get(c) for c in RECORD_COLUMNS), dumps(r), now()) for r in records]
+        rows = [(kind, r["id"], *(r.get(c) for c in RECORD_COLUMNS), dumps(r), now(), self.run_id)
+                for r in records]
         with self._write():
             self._executemany(
-                "INSERT INTO records (kind, id, storyline, event, date, title, data, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET "
+                "INSERT INTO records (kind, id, storyline, event, date, title, data, updated_at, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET "
                 "storyline = excluded.storyline, event = excluded.event, date = excluded.date, "
-                "title = excluded.title, data = excluded.data, updated_at = excluded.updated_at", rows)
+                "title = excluded.title, data = excluded.data, updated_at = excluded.updated_at, "
+                "run_id = COALESCE(excluded.run_id, records.run_id)", rows)
 
     def get_record(self, kind: str, record_id: str) -> dict[str, Any]:
         row = self._one("SELECT data FROM records WHERE kind = ? AND id = ?",
@@ -380,6 +384,11 @@ class SQLStore:
             self._execute("INSERT INTO redirects (kind, old_id, new_id, at) VALUES (?, ?, ?, ?) "
                           "ON CONFLICT (kind, old_id) DO UPDATE SET new_id = excluded.new_id",
                           (kind, old_id, new_id, now()))
+
+    def remove_redirect(self, kind: str, old_id: str) -> None:
+        """Forget a redirect (an undone merge); `old_id` resolves to itself again."""
+        with self._write():
+            self._execute("DELETE FROM redirects WHERE kind = ? AND old_id = ?", (kind, old_id))
 
     def resolve(self, kind: str, record_id: str) -> str:
         seen = {record_id}
@@ -476,6 +485,90 @@ class SQLStore:
         rows = self._all("SELECT d.id FROM documents d LEFT JOIN analysis a ON a.doc_id = d.id "
                          "WHERE d.current = 1 AND (a.stamp IS NULL OR a.stamp <> ?) ORDER BY d.id", (stamp,))
         return [r[0] for r in rows]
+
+    # corrections log ---------------------------------------------------------
+    _CORRECTION_KEYS = ("id", "at", "by", "action", "target", "args", "undone_at", "undone_by")
+    _CORRECTION_COLUMNS = "id, at, made_by, action, target, args, undone_at, undone_by"
+
+    def add_correction(self, action: str, target: str, args: dict[str, Any], by: str | None) -> dict[str, Any]:
+        """Append one correction to the log; returns it with its number (`id`)."""
+        with self._write():
+            row = self._one("INSERT INTO corrections (at, made_by, action, target, args) VALUES (?, ?, ?, ?, ?) "
+                            "RETURNING id", (now(), by, action, target, dumps(args)))
+        return self.get_correction(int(row[0]))
+
+    def _correction(self, row: tuple) -> dict[str, Any]:
+        out = dict(zip(self._CORRECTION_KEYS, row))
+        out["args"] = json.loads(out["args"] or "{}")
+        out["active"] = out["undone_at"] is None
+        return out
+
+    def get_correction(self, number: int) -> dict[str, Any]:
+        row = self._one("SELECT " + self._CORRECTION_COLUMNS + " FROM corrections WHERE id = ?", (number,))
+        if row is None:
+            raise NotFound(f"no correction {number} (list them with `storyline corrections list`)")
+        return self._correction(row)
+
+    def corrections(self, *, active: bool | None = None) -> list[dict[str, Any]]:
+        """The corrections log, oldest first; `active=True` leaves out undone ones."""
+        sql = "SELECT " + self._CORRECTION_COLUMNS + " FROM corrections"
+        if active is not None:
+            sql += " WHERE undone_at IS NULL" if active else " WHERE undone_at IS NOT NULL"
+        return [self._correction(r) for r in self._all(sql + " ORDER BY id")]
+
+    def undo_correction(self, number: int, by: str | None) -> dict[str, Any]:
+        """Mark a correction undone (it stays in the log); NotFound for an unknown number."""
+        self.get_correction(number)
+        with self._write():
+            self._execute("UPDATE corrections SET undone_at = ?, undone_by = ? WHERE id = ? AND undone_at IS NULL",
+                          (now(), by, number))
+        return self.get_correction(number)
+
+    # runs --------------------------------------------------------------------
+    _RUN_KEYS = ("id", "kind", "started_at", "finished_at", "version", "settings_digest", "info")
+
+    def begin_run(self, kind: str, version: str, settings_digest: str | None, info: dict[str, Any]) -> int:
+        """Record the start of a run; documents and records written until `finish_run`
+        are stamped with its number."""
+        with self._write():
+            row = self._one("INSERT INTO runs (kind, started_at, version, settings_digest, info) "
+                            "VALUES (?, ?, ?, ?, ?) RETURNING id", (kind, now(), version, settings_digest, dumps(info)))
+        self.run_id = int(row[0])
+        return self.run_id
+
+    def finish_run(self, run_id: int, stats: dict[str, Any] | None = None, *, keep: bool = True) -> None:
+        """Record the end of a run; `keep=False` forgets a run that wrote nothing."""
+        if not keep:
+            with self._write():
+                self._execute("DELETE FROM runs WHERE id = ?", (run_id,))
+            if self.run_id == run_id:
+                self.run_id = None
+            return
+        with self._write():
+            if stats is not None:
+                row = self._one("SELECT info FROM runs WHERE id = ?", (run_id,))
+                info = {**json.loads(row[0] if row else "{}"), "stats": stats}
+                self._execute("UPDATE runs SET finished_at = ?, info = ? WHERE id = ?", (now(), dumps(info), run_id))
+            else:
+                self._execute("UPDATE runs SET finished_at = ? WHERE id = ?", (now(), run_id))
+        if self.run_id == run_id:
+            self.run_id = None
+
+    def runs(self) -> list[dict[str, Any]]:
+        out = []
+        for row in self._all("SELECT " + ", ".join(self._RUN_KEYS) + " FROM runs ORDER BY id"):
+            run = dict(zip(self._RUN_KEYS, row))
+            run["info"] = json.loads(run["info"] or "{}")
+            out.append(run)
+        return out
+
+    def document_runs(self) -> dict[str, int | None]:
+        """Current document id -> the run that stored its current version."""
+        return dict(self._all("SELECT id, run_id FROM documents WHERE current = 1"))
+
+    def record_runs(self, kind: str) -> dict[str, int | None]:
+        """Record id -> the run that last wrote it."""
+        return dict(self._all("SELECT id, run_id FROM records WHERE kind = ?", (kind,)))
 
     # search ------------------------------------------------------------------
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:
@@ -832,8 +925,11 @@ class WebQueries:
         return [h.document for h in self._fts_search(query, limit, 0)]
 
     def change_marker(self) -> int:
-        """A number that changes whenever documents are added, versioned or deleted (cache key)."""
-        return self._one("SELECT COUNT(*) FROM documents")[0]
+        """A number that changes whenever documents are added, versioned or deleted, or a
+        correction is made or undone (cache key; about the number of documents)."""
+        documents = self._one("SELECT COUNT(*) FROM documents")[0]
+        made, undone = self._one("SELECT COUNT(*), COUNT(undone_at) FROM corrections")
+        return documents + 2 * (made + undone)
 
 
 def _summary(row: tuple) -> dict[str, Any]:

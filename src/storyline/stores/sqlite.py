@@ -67,6 +67,15 @@ MIGRATIONS: list[list[str]] = [
             key TEXT NOT NULL, target TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (kind, key))""",
         "CREATE INDEX documents_ingested ON documents(ingested_at) WHERE current = 1",
     ],
+    [
+        # The corrections log (storyline.corrections) and the runs that made each record.
+        """CREATE TABLE corrections (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, made_by TEXT,
+            action TEXT NOT NULL, target TEXT NOT NULL, args TEXT NOT NULL, undone_at TEXT, undone_by TEXT)""",
+        """CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, started_at TEXT NOT NULL,
+            finished_at TEXT, version TEXT, settings_digest TEXT, info TEXT NOT NULL)""",
+        "ALTER TABLE documents ADD COLUMN run_id INTEGER",
+        "ALTER TABLE records ADD COLUMN run_id INTEGER",
+    ],
 ]
 
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
