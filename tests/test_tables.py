@@ -101,7 +101,11 @@ def test_tables_spans_in_csv_cite_the_csv_text(exported):
 
 def test_tables_jsonl_lines_are_the_json_export_documents(exported):
     lines = exported["jsonl"].splitlines()
-    assert [json.loads(line) for line in lines] == exported["json"]["documents"]
+    # The JSON export's trace fields (`run`, `corrected`) need whole-store lookups; the
+    # streaming export leaves them out.
+    expected = [{k: v for k, v in d.items() if k not in ("run", "corrected")}
+                for d in exported["json"]["documents"]]
+    assert [json.loads(line) for line in lines] == expected
 
 
 def test_tables_jsonl_streams_from_the_store_iterator(exported):

@@ -1353,12 +1353,15 @@ class StoreState(MemoryState):
         for old, new in self._new_redirects.items():
             store.redirect("storyline" if old.startswith("sl-") else "event", old, new)
         self._new_redirects.clear()
-        if sum(map(len, (self.profiles, self.postings, self.docs, self.features, self.doc_freq))) > self.CACHE_LIMIT:
+        entries = sum(map(len, (self.profiles, self.postings, self.docs, self.doc_freq)))
+        if entries > self.CACHE_LIMIT or len(self.features) > self.FEATURES_LIMIT:
             self._drop_cache()
 
-    # Entries kept after a flush; beyond it the (all written) cache is dropped, so a long
-    # ingest holds a bounded working set instead of the whole archive's state.
+    # Entries kept after a flush; beyond them the (all written) cache is dropped, so a long
+    # ingest holds a bounded working set instead of the whole archive's state. A document's
+    # features (hundreds of weighted terms) weigh more than any other entry.
     CACHE_LIMIT = 50_000
+    FEATURES_LIMIT = 1_000
 
     def _drop_cache(self) -> None:
         for cached in (self.profiles, self.postings, self.docs, self.features, self.doc_freq):
