@@ -106,7 +106,7 @@ VARIANTS = {
 # Known misses of the code on main, each its own xfail so the rest keeps being checked.
 DEDUP_ORDER = ("stages/dedup.py makes the first-arrived copy the original, so duplicate_of depends on the "
                "order across batches (fix: the earliest (published, id) member is the root; re-point stored copies)")
-PLACEHOLDER_EVENTS = ("placeholder events: a copy joins its original's event only if the original was stored in "
+PLACEHOLDER_EVENTS = ("a copy joins its original's event only if the original was stored in "
                       "an earlier batch; entity records are rewritten per storyline")
 
 
