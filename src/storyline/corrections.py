@@ -92,6 +92,16 @@ def explain_missing(store: Store, any_id: str, kind: str | None = None) -> str |
     return None
 
 
+def _one_line(value: str | None, what: str) -> str:
+    """A user-given name or title on one line; ConfigError when empty or too long."""
+    value = " ".join((value or "").split())
+    if not value:
+        raise ConfigError(f"{what} is empty")
+    if len(value) > MAX_TITLE_CHARS:
+        raise ConfigError(f"{what} is longer than {MAX_TITLE_CHARS} characters")
+    return value
+
+
 def _record(store: Store, action: str, target: str, args: dict[str, Any], by: str | None) -> dict[str, Any]:
     correction = store.add_correction(action, target, args, current_user(by))
     apply(store)
@@ -160,11 +170,7 @@ def move_document(store: Store, doc_id: str, event_id: str, *, by: str | None = 
 
 def rename_storyline(store: Store, storyline_id: str, title: str, *, by: str | None = None) -> dict[str, Any]:
     """Give a storyline a title that later runs keep."""
-    title = " ".join((title or "").split())
-    if not title:
-        raise ConfigError("the new title is empty")
-    if len(title) > MAX_TITLE_CHARS:
-        raise ConfigError(f"the new title is longer than {MAX_TITLE_CHARS} characters")
+    title = _one_line(title, "the new title")
     try:
         record = store.get_record("storyline", storyline_id)
     except NotFound:
@@ -178,11 +184,7 @@ def set_quote_speaker(store: Store, quote_id: str, speaker: str, *, by: str | No
 
     The quote is found again by id, or when re-analysis renamed it, by its first mention.
     """
-    speaker = " ".join((speaker or "").split())
-    if not speaker:
-        raise ConfigError("the speaker's name is empty")
-    if len(speaker) > MAX_TITLE_CHARS:
-        raise ConfigError(f"the speaker's name is longer than {MAX_TITLE_CHARS} characters")
+    speaker = _one_line(speaker, "the speaker's name")
     try:
         record = store.get_record("quote", quote_id)
     except NotFound:

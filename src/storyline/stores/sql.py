@@ -37,6 +37,17 @@ def _persisted_extra(extra: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in extra.items() if not k.startswith("_")}
 
 
+
+def current_where(**equal: str | None) -> tuple[list[str], list[Any]]:
+    """WHERE terms and parameters for current documents whose given columns equal the given
+    values (None: any value). Column names come from code, never from input."""
+    where, params = ["current = 1"], []
+    for column, value in equal.items():
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return where, params
+
 class SQLStore:
     """Backend-independent half of a SQL store. Subclasses set `placeholder` and implement
     `_connect`, `_migrations`, `_fts_*` and `_translate` (driver errors → StoreError)."""
@@ -264,13 +275,7 @@ class SQLStore:
 
     def iter_documents(self, ids: Iterable[str] | None = None, *, event: str | None = None,
                        storyline: str | None = None) -> Iterator[Document]:
-        where, params = ["current = 1"], []
-        if event is not None:
-            where.append("event = ?")
-            params.append(event)
-        if storyline is not None:
-            where.append("storyline = ?")
-            params.append(storyline)
+        where, params = current_where(event=event, storyline=storyline)
         sql = self._SELECT + " WHERE " + " AND ".join(where)
         if ids is None:
             # Ids first, then rows 500 at a time: memory stays bounded at 100k documents.
@@ -626,13 +631,7 @@ class WebQueries:
     def document_summaries(self, ids: Iterable[str] | None = None, *, storyline: str | None = None,
                            event: str | None = None, events: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Metadata of current documents (no text), by ids, storyline, event or events; oldest first."""
-        where, params = ["current = 1"], []
-        if storyline is not None:
-            where.append("storyline = ?")
-            params.append(storyline)
-        if event is not None:
-            where.append("event = ?")
-            params.append(event)
+        where, params = current_where(storyline=storyline, event=event)
         sql = "SELECT " + ", ".join(SUMMARY_COLUMNS) + " FROM documents WHERE " + " AND ".join(where)
         rows: list[tuple] = []
         if ids is None and events is None:
@@ -647,12 +646,7 @@ class WebQueries:
         return out
 
     def _document_filter(self, date_from, date_to, outlet, language, storyline, event) -> tuple[list[str], list[Any]]:
-        where, params = ["current = 1"], []
-        for column, value in (("source", outlet), ("language", language), ("storyline", storyline),
-                              ("event", event)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
+        where, params = current_where(source=outlet, language=language, storyline=storyline, event=event)
         if date_from:
             where.append("published >= ?")
             params.append(date_from)
