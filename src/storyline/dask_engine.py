@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .engines import Engine, Result
 from .errors import ConfigError, MissingExtra
@@ -104,21 +104,23 @@ class DaskEngine(Engine):
         """Worker threads in the cluster now (workers may join or leave)."""
         return max(1, sum(self.client.nthreads().values()))
 
-    def map_documents(self, pipeline: "Pipeline", docs: list["Document"], phase: str) -> list[Result]:
-        if not docs:
-            return []
+    def submit_documents(self, pipeline: "Pipeline", docs: list["Document"], phase: str) -> Callable[[], list[Result]]:
         if len(docs) < self.min_parallel:
-            return super().map_documents(pipeline, docs, phase)
+            return super().submit_documents(pipeline, docs, phase)
         size = max(1, -(-len(docs) // (self.slots * CHUNKS_PER_WORKER)))
         chunks = [docs[i:i + size] for i in range(0, len(docs), size)]
         futures = [self.client.submit(process_chunk, self._values, chunk, phase, pure=False)
                    for chunk in chunks]
-        results: list[Result] = []
-        for chunk_results in self.client.gather(futures):
-            results.extend(chunk_results)
-        for original, (doc, _, _) in zip(docs, results):
-            doc.raw = original.raw
-        return results
+
+        def gather() -> list[Result]:
+            results: list[Result] = []
+            for chunk_results in self.client.gather(futures):
+                results.extend(chunk_results)
+            for original, (doc, _, _) in zip(docs, results):
+                doc.raw = original.raw
+            return results
+
+        return gather
 
     def close(self) -> None:
         client, cluster = getattr(self, "client", None), self.cluster

@@ -13,7 +13,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .errors import ConfigError
 
@@ -70,7 +70,13 @@ class Engine:
     """Maps `Pipeline.process_document` over documents; subclasses choose where it runs."""
 
     def map_documents(self, pipeline: "Pipeline", docs: list["Document"], phase: str) -> list[Result]:
-        return [pipeline.process_document(doc, phase) for doc in docs]
+        return self.submit_documents(pipeline, docs, phase)()
+
+    def submit_documents(self, pipeline: "Pipeline", docs: list["Document"], phase: str) -> Callable[[], list[Result]]:
+        """Start the work and return a function that waits for its results, so the caller
+        can store one batch while workers process the next. In-process engines finish here."""
+        results = [pipeline.process_document(doc, phase) for doc in docs]
+        return lambda: results
 
     def close(self) -> None:
         return None
@@ -117,19 +123,20 @@ class ProcessEngine(Engine):
         self.min_parallel = min_parallel
         self._pool: ProcessPoolExecutor | None = None
 
-    def map_documents(self, pipeline, docs, phase):
+    def submit_documents(self, pipeline, docs, phase):
         if self.workers < 2 or len(docs) < self.min_parallel:
-            return super().map_documents(pipeline, docs, phase)
+            return super().submit_documents(pipeline, docs, phase)
         if self._pool is None:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method),
                                              initializer=_init_worker, initargs=(self.settings,))
         chunksize = max(1, len(docs) // (self.workers * 4))
-        return list(self._pool.map(_work, [(d, phase) for d in docs], chunksize=chunksize))
+        running = self._pool.map(_work, [(d, phase) for d in docs], chunksize=chunksize)  # submits all now
+        return lambda: list(running)
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)  # a failed run leaves a batch in flight
             self._pool = None
 
 

@@ -214,11 +214,15 @@ def ingest_items(store: Store, items: Iterable[Document | Rejected], settings: S
     own_engine = not isinstance(engine, Engine)
     engine = make_engine(engine, settings) if own_engine else engine
     run = begin_run(store, "ingest", settings)
+    inflight: _Inflight | None = None
     try:
         for chunk in _chunks(iter(items), settings.ingest.batch_size):
-            _ingest_chunk(store, pipeline, engine, chunk, report, on_reject, on_warning)
+            inflight = _ingest_chunk(store, pipeline, engine, chunk, report, on_reject, on_warning, inflight)
             if progress:
                 progress("ingest", len(chunk), None)
+        if inflight:
+            _store_results(store, pipeline, inflight, report, on_reject, on_warning)
+            inflight = None
     finally:
         if own_engine:
             engine.close()
@@ -270,8 +274,19 @@ def _reject(store: Store, report: IngestReport, item: Rejected, on_reject) -> No
         on_reject(item)
 
 
+@dataclass
+class _Inflight:
+    """A batch whose per-document work was started on the engine but not yet stored."""
+
+    todo: list[Document]
+    collect: Callable[[], list[Any]]
+
+
 def _ingest_chunk(store: Store, pipeline: Pipeline, engine: Engine, chunk: list[Any], report: IngestReport,
-                  on_reject, on_warning) -> None:
+                  on_reject, on_warning, inflight: _Inflight | None = None) -> _Inflight | None:
+    """Start `chunk`'s per-document work, then store the batch started before it (`inflight`),
+    so workers process one batch while this process runs the batch stages of the previous
+    one. Returns the batch left in flight."""
     pending = chunk
     deleted = deleted_ids(store) if hasattr(store, "corrections") else {}
     while pending:
@@ -304,8 +319,15 @@ def _ingest_chunk(store: Store, pipeline: Pipeline, engine: Engine, chunk: list[
             item.extra["_status"] = status
             todo.append(item)
         if todo:
-            _process_and_store(store, pipeline, engine, todo, report, on_reject, on_warning)
+            started = _Inflight(todo, engine.submit_documents(pipeline, todo, "ingest"))
+            if inflight:
+                _store_results(store, pipeline, inflight, report, on_reject, on_warning)
+            inflight = started
+        if deferred and inflight:  # the same id again: its status depends on this pass stored
+            _store_results(store, pipeline, inflight, report, on_reject, on_warning)
+            inflight = None
         pending = deferred
+    return inflight
 
 
 def _foreign_writes(store: Store, pipeline: Pipeline) -> bool:
@@ -342,12 +364,14 @@ def _recheck(store: Store, results: list, report: IngestReport) -> list:
     return kept
 
 
-def _process_and_store(store, pipeline, engine, todo, report, on_reject, on_warning) -> None:
-    results = engine.map_documents(pipeline, todo, "ingest")
+def _store_results(store, pipeline, inflight: _Inflight, report, on_reject, on_warning) -> None:
+    results = inflight.collect()
     docs: list[Document] = []
     with store.transaction():
-        if _foreign_writes(store, pipeline):
-            results = _recheck(store, results, report)
+        # Statuses were read before the previous batch (or another process) committed: a
+        # document may since have been stored, or have become a new version.
+        _foreign_writes(store, pipeline)
+        results = _recheck(store, results, report)
         for doc, problems, reason in results:
             for stage_name, error, message in problems:
                 store.put_problem(stage_name, doc.id, error, message)

@@ -1225,6 +1225,7 @@ class StoreState(MemoryState):
         self._dirty: dict[str, set[str]] = {table: set() for table in self.NS}
         self._gone: set[str] = set()  # deleted profiles
         self._new_redirects: dict[str, str] = {}
+        self._final: set[str] = set()  # ids the store has no redirect for (`redirects` wins over it)
         meta = store.get_states(self.NS["meta"])
         self.meta.update({k: int(v) for k, v in meta.items()})
 
@@ -1285,11 +1286,15 @@ class StoreState(MemoryState):
             cur, seen = i, {i}
             while True:
                 nxt = self.redirects.get(cur)
-                if nxt is None:
+                if nxt is None and cur in self._final:
+                    nxt = cur
+                elif nxt is None:
                     kind = "storyline" if cur.startswith("sl-") else "event"
                     nxt = self.store.resolve(kind, cur)
                     if nxt != cur:
                         self.redirects[cur] = nxt
+                    else:  # most ids never moved: ask the store once (was ~200 queries a document)
+                        self._final.add(cur)
                 if nxt == cur or nxt in seen:
                     break
                 cur = nxt
@@ -1353,7 +1358,7 @@ class StoreState(MemoryState):
         for old, new in self._new_redirects.items():
             store.redirect("storyline" if old.startswith("sl-") else "event", old, new)
         self._new_redirects.clear()
-        entries = sum(map(len, (self.profiles, self.postings, self.docs, self.doc_freq)))
+        entries = sum(map(len, (self.profiles, self.postings, self.docs, self.doc_freq, self._final)))
         if entries > self.CACHE_LIMIT or len(self.features) > self.FEATURES_LIMIT:
             self._drop_cache()
 
@@ -1368,6 +1373,7 @@ class StoreState(MemoryState):
             cached.clear()
         for table in ("profiles", "postings", "docs", "features", "df"):
             self._have[table].clear()
+        self._final.clear()
 
 
 class _CounterInto(dict):
