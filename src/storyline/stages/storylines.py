@@ -279,19 +279,18 @@ def sync_store(batch: Batch, events: EventIndex, settings: StorylineSettings | N
     in_batch = {d.id for d in batch.documents}
     # Stored documents that may have moved: the index re-assigned them (re-formed events),
     # or their event merged away, or their event changed storyline.
-    candidates = {d.id: d for event_id in sorted(touched) for d in store.iter_documents(event=event_id)}
-    reassigned = sorted(set(getattr(state, "changed_docs", lambda: ())()) - in_batch - set(candidates))
-    candidates.update({d.id: d for d in store.iter_documents(reassigned)})
+    candidates = store.assignments(events=touched)
+    reassigned = set(getattr(state, "changed_docs", lambda: ())()) - in_batch - set(candidates)
+    candidates.update(store.assignments(ids=reassigned))
     now = events.event_of(sorted(candidates))
     moved: list[Document] = []
-    for doc_id, doc in sorted(candidates.items()):
+    for doc_id, (old_event, old_line) in sorted(candidates.items()):
         if doc_id in in_batch:
             continue
-        event = now.get(doc_id, doc.event)
+        event = now.get(doc_id, old_event)
         line = storylines.storyline_of([event]).get(event)
-        if (event, line) != (doc.event, doc.storyline):
-            doc.event, doc.storyline = event, line
-            moved.append(doc)
+        if (event, line) != (old_event, old_line):
+            moved.append(Document(id=doc_id, event=event, storyline=line))
     store.update_documents(moved, ("event", "storyline"))
     for doc in batch.documents:
         doc.extra.pop(EMBED_KEY, None)  # the index keeps the features it needs

@@ -49,6 +49,9 @@ class Store(Protocol):
 
     def document_ids(self) -> list[str]: ...
 
+    def assignments(self, *, events: Iterable[str] = (), ids: Iterable[str] = ()) -> dict[str, tuple[str | None, str | None]]:
+        """id -> (event, storyline) of current documents in `events` or with `ids`."""
+
     def document_versions(self, doc_id: str) -> list[dict[str, Any]]: ...
 
     def count_documents(self) -> int: ...

@@ -294,6 +294,19 @@ class SQLStore:
     def document_ids(self) -> list[str]:
         return [r[0] for r in self._all("SELECT id FROM documents WHERE current = 1 ORDER BY id")]
 
+    def assignments(self, *, events: Iterable[str] = (), ids: Iterable[str] = ()) -> dict[str, tuple[str | None, str | None]]:
+        """id -> (event, storyline) of the current documents in `events` or with `ids`: what
+        re-assignment after a batch needs, without loading texts."""
+        out: dict[str, tuple[str | None, str | None]] = {}
+        for column, values in (("event", sorted(set(events))), ("id", sorted(set(ids)))):
+            for start in range(0, len(values), 500):
+                chunk = values[start:start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                for doc_id, event, line in self._all(f"SELECT id, event, storyline FROM documents WHERE current = 1 "
+                                                     f"AND {column} IN ({marks})", chunk):
+                    out[doc_id] = (event, line)
+        return out
+
     def document_versions(self, doc_id: str) -> list[dict[str, Any]]:
         rows = self._all("SELECT version, raw_sha256, ingested_at, current, title FROM documents "
                          "WHERE id = ? ORDER BY version", (doc_id,))
