@@ -106,8 +106,10 @@ _MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug"
                "sept": 9, "oct": 10, "nov": 11, "dec": 12}
 _MONTH_RE = "|".join(sorted(list(_MONTHS) + list(_MONTH_ABBR), key=len, reverse=True))
 # "November 12, 2011", "12 nov. 2011", "12 de noviembre de 2011", "Nov 12"; times "8:41", "20h30".
+# The lookahead (a digit or a letter some month name starts with) spares trying ~70 month
+# names at every other word: this scan was a quarter of the stage's time.
 _DATE = re.compile(
-    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?P<m1>{_MONTH_RE})\b\.?"
+    rf"\b(?=[\dadefjmnos])(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?P<m1>{_MONTH_RE})\b\.?"
     rf"|(?P<m2>{_MONTH_RE})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"
     rf"(?:,?\s*(?:de\s+)?(?P<y>(?:19|20)\d\d)\b)?"
     rf"|\b(?P<n1>\d{{1,2}})/(?P<n2>\d{{1,2}})/(?P<ny>(?:19|20)?\d\d)\b"
@@ -253,12 +255,18 @@ def features(text: str, title: str | None = None, language: str | None = None,
     years: set[int] = set()
     dates: set[str] = set()
     both = title + "\n" + text
-    for m in _DATE.finditer(both):
+    matches = list(_DATE.finditer(both))
+    for m in matches:
         iso = _date_of(m)
         if iso:
             dates.add(iso)
-    # Numbers inside dates and times are dates, not anchors: blank all but the year.
-    both = _DATE.sub(_blank_date, both)
+    # Numbers inside dates and times are dates, not anchors: blank all but the year (from
+    # the same matches: `_DATE.sub` would scan the text a second time).
+    pieces, at = [], 0
+    for m in matches:
+        pieces += [both[at:m.start()], _blank_date(m)]
+        at = m.end()
+    both = "".join(pieces) + both[at:]
     for m in _NUMBER.finditer(both):
         value = _norm_number(m.group())
         if value is None:
