@@ -88,6 +88,12 @@ class EventSettings:
     # words, name keys, number and date anchors.
     term_weight: float = 0.15
     lead_weight: float = 0.15
+    # A sentence embedding of headline and lede, when the embed stage made one (the `embed`
+    # extra, `embed.model`); without it the channel is absent and the others decide.
+    dense_weight: float = 0.15
+    # Sentence embeddings rate any two reports of one kind of happening alike (two quakes,
+    # ~0.6-0.8): only the part of the cosine above this floor counts, rescaled to [0, 1].
+    dense_floor: float = 0.6
     name_weight: float = 0.35
     number_weight: float = 0.35
     refine_rounds: int = 2  # k-means style passes that may move this batch's documents
@@ -112,6 +118,7 @@ class EventSettings:
     # happenings of one kind apart best; words are shared by both.
     merge_term_weight: float = 0.1
     merge_lead_weight: float = 0.1
+    merge_dense_weight: float = 0.15
     merge_name_weight: float = 0.3
     merge_number_weight: float = 0.5
     index_names: int = 10  # a document's strongest names used to look up candidates
@@ -133,6 +140,7 @@ class EventProfile:
     lead: dict[str, float] = field(default_factory=dict)
     names: dict[str, float] = field(default_factory=dict)
     nums: dict[str, float] = field(default_factory=dict)
+    dense: dict[str, float] = field(default_factory=dict)  # dimension -> sum (embedding path only)
     keys: list[str] = field(default_factory=list)  # index keys it is posted under
     langs: dict[str, int] = field(default_factory=dict)
     first: str | None = None  # earliest / latest member publication date
@@ -374,6 +382,7 @@ class _DocVec:
     lead: dict[str, float]
     names: dict[str, float]
     nums: dict[str, float]
+    dense: dict[str, float]  # empty unless the embed stage made a sentence vector
     keys: list[str]
     lang: str | None
     date: str | None
@@ -381,7 +390,15 @@ class _DocVec:
     last: str | None = None  # for a centroid: its latest date (`date` is the earliest)
 
 
-_CHANNELS = ("terms", "lead", "names", "nums")
+_CHANNELS = ("terms", "lead", "names", "nums", "dense")
+
+
+def _weights(s: "EventSettings", merge: bool = False) -> tuple[float, ...]:
+    """The channels' weights, in `_CHANNELS` order."""
+    if merge:
+        return (s.merge_term_weight, s.merge_lead_weight, s.merge_name_weight, s.merge_number_weight,
+                s.merge_dense_weight)
+    return s.term_weight, s.lead_weight, s.name_weight, s.number_weight, s.dense_weight
 _TEMP = "tmp:"  # ids of clusters made inside one `assign` call, renamed before it returns
 
 
@@ -403,13 +420,20 @@ def _unit_vec(prof: EventProfile) -> _DocVec:
                    prof.first, None, prof.last)
 
 
+def _rescale(channel: str, cos: float, s: "EventSettings") -> float:
+    """A channel's cosine as evidence: the dense one counts from `dense_floor` up."""
+    if channel != "dense":
+        return cos
+    return max(0.0, (cos - s.dense_floor) / (1.0 - s.dense_floor))
+
+
 def _pair_sim(a: _DocVec, b: _DocVec, s: EventSettings) -> float:
     """Similarity of two unit-vector sets with the join weights (channels both have)."""
     num = den = 0.0
-    for ch, w in zip(_CHANNELS, (s.term_weight, s.lead_weight, s.name_weight, s.number_weight)):
+    for ch, w in zip(_CHANNELS, _weights(s)):
         x, y = getattr(a, ch), getattr(b, ch)
         if x and y:
-            num += w * _dot(x, y)
+            num += w * _rescale(ch, _dot(x, y), s)
             den += w
     return num / den if den else 0.0
 
@@ -434,7 +458,7 @@ def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
     cross_den = np.zeros((n, n), f32) if multilingual else None
     names_vocab: dict[str, int] = {}
     has_name = None
-    for ch, w in zip(_CHANNELS, (s.term_weight, s.lead_weight, s.name_weight, s.number_weight)):
+    for ch, w in zip(_CHANNELS, _weights(s)):
         vocab: dict[str, int] = {}
         rows, cols, vals = [], [], []
         for r, v in enumerate(vecs):
@@ -450,6 +474,8 @@ def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
             hi = min(n, lo + _BLOCK)
             both = np.outer(present[lo:hi], present)
             cos = (x[lo:hi] @ xt).toarray()
+            if ch == "dense":
+                cos = np.clip((cos - s.dense_floor) / (1.0 - s.dense_floor), 0.0, None)
             cos *= both
             num[lo:hi] += w * cos
             den[lo:hi] += w * both
@@ -744,6 +770,7 @@ class EventIndex:
         nums.update({f"y{y}": idf(f"{NUM_PREFIX}y{y}") for y in feats["years"]})
         nums.update({f"d{d}": idf(f"{NUM_PREFIX}d{d}") for d in feats.get("dates", ())})
         nums = _unit(nums)
+        dense = _unit({str(i): float(x) for i, x in enumerate(feats.get("dense") or ())})
         keys = [NAME_PREFIX + k for k in sorted(names, key=lambda k: (-names[k], k))[: s.index_names]]
         # A term no other document has cannot find anything; the centroid still holds it.
         shared = [t for t in terms if idf(TERM_PREFIX + t) < self._max_idf]
@@ -752,7 +779,7 @@ class EventIndex:
         top = max(counts, key=lambda k: (counts[k], names.get(k, 0), k)) if counts else None
         if top is not None and counts[top] < s.top_name_count:
             top = None
-        return _DocVec(doc_id, terms, lead, names, nums, keys, feats.get("lang"), feats.get("date"), top)
+        return _DocVec(doc_id, terms, lead, names, nums, dense, keys, feats.get("lang"), feats.get("date"), top)
 
     def _similarity(self, vec: _DocVec, prof: EventProfile, merge: bool = False) -> float:
         """Similarity of unit vectors `vec` to the centroids of `prof`, in [0, 1].
@@ -763,18 +790,14 @@ class EventIndex:
         s = self.settings
         num = den = 0.0
         parts = {}
-        if merge:
-            weights = (s.merge_term_weight, s.merge_lead_weight, s.merge_name_weight, s.merge_number_weight)
-        else:
-            weights = (s.term_weight, s.lead_weight, s.name_weight, s.number_weight)
-        for name, weight in zip(("terms", "lead", "names", "nums"), weights):
+        for name, weight in zip(_CHANNELS, _weights(s, merge)):
             a, b = getattr(vec, name), getattr(prof, name)
             if not a or not b:
                 continue
             nb = prof.norm(name)
             if nb < 1e-9:
                 continue
-            c = _dot(a, b) / nb
+            c = _rescale(name, _dot(a, b) / nb, s)
             parts[name] = c
             num += weight * c
             den += weight
@@ -1069,7 +1092,7 @@ class EventIndex:
         prof.touch()
         prof.docs.remove(vec.id)
         prof.members -= 1
-        for name in ("terms", "lead", "names", "nums"):
+        for name in _CHANNELS:
             cent = getattr(prof, name)
             _add(cent, getattr(vec, name), -1.0)
             for k in [k for k in getattr(vec, name) if k in cent and abs(cent[k]) < 1e-9]:
@@ -1115,6 +1138,7 @@ class EventIndex:
         _add(prof.lead, vec.lead)
         _add(prof.names, vec.names)
         _add(prof.nums, vec.nums)
+        _add(prof.dense, vec.dense)
         if len(prof.terms) > 1.5 * s.profile_terms:
             prof.terms = _top(prof.terms, s.profile_terms)
         if len(prof.lead) > 1.5 * s.profile_terms:
@@ -1172,6 +1196,7 @@ class EventIndex:
         _add(survivor.lead, absorbed.lead)
         _add(survivor.names, absorbed.names)
         _add(survivor.nums, absorbed.nums)
+        _add(survivor.dense, absorbed.dense)
         survivor.terms = _top(survivor.terms, s.profile_terms)
         survivor.lead = _top(survivor.lead, s.profile_terms)
         survivor.names = _top(survivor.names, s.profile_names)
