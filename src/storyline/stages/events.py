@@ -88,8 +88,15 @@ class EventSettings:
     # words, name keys, number and date anchors.
     term_weight: float = 0.15
     lead_weight: float = 0.15
-    name_weight: float = 0.35
-    number_weight: float = 0.35
+    name_weight: float = 0.40
+    number_weight: float = 0.30
+    # A channel's share shrinks while its IDF-weighted evidence (norm before normalising) is
+    # below this floor, in units of the IDF of a key seen once (so it scales with the
+    # archive); 0 turns it off.
+    term_floor: float = 0.0
+    lead_floor: float = 0.0
+    name_floor: float = 0.0
+    number_floor: float = 1.0  # one common number ("2") no longer decides a pair
     refine_rounds: int = 2  # k-means style passes that may move this batch's documents
     # Seed the open documents' clusters by average link over document pairs (order-free) at
     # this similarity, instead of one pass in arrival order; 0 turns it off.
@@ -379,6 +386,12 @@ class _DocVec:
     date: str | None
     top_name: str | None = None  # the name the text mentions most (its main actor or place)
     last: str | None = None  # for a centroid: its latest date (`date` is the earliest)
+    # How much each channel (in `_CHANNELS` order) can be trusted, in [0, 1]: a channel with
+    # little evidence (one common number) must not decide the similarity. None: all 1.
+    conf: tuple[float, ...] | None = None
+
+    def weight(self, i: int) -> float:
+        return self.conf[i] if self.conf else 1.0
 
 
 _CHANNELS = ("terms", "lead", "names", "nums")
@@ -406,9 +419,10 @@ def _unit_vec(prof: EventProfile) -> _DocVec:
 def _pair_sim(a: _DocVec, b: _DocVec, s: EventSettings) -> float:
     """Similarity of two unit-vector sets with the join weights (channels both have)."""
     num = den = 0.0
-    for ch, w in zip(_CHANNELS, (s.term_weight, s.lead_weight, s.name_weight, s.number_weight)):
+    for i, (ch, w) in enumerate(zip(_CHANNELS, (s.term_weight, s.lead_weight, s.name_weight, s.number_weight))):
         x, y = getattr(a, ch), getattr(b, ch)
         if x and y:
+            w *= a.weight(i) * b.weight(i)
             num += w * _dot(x, y)
             den += w
     return num / den if den else 0.0
@@ -434,7 +448,7 @@ def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
     cross_den = np.zeros((n, n), f32) if multilingual else None
     names_vocab: dict[str, int] = {}
     has_name = None
-    for ch, w in zip(_CHANNELS, (s.term_weight, s.lead_weight, s.name_weight, s.number_weight)):
+    for c, (ch, w) in enumerate(zip(_CHANNELS, (s.term_weight, s.lead_weight, s.name_weight, s.number_weight))):
         vocab: dict[str, int] = {}
         rows, cols, vals = [], [], []
         for r, v in enumerate(vecs):
@@ -444,7 +458,8 @@ def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
                 vals.append(x)
         x = sp.csr_matrix((np.asarray(vals, f32), (rows, cols)), shape=(n, max(1, len(vocab))), dtype=f32)
         xt = x.T.tocsc()
-        present = np.array([bool(getattr(v, ch)) for v in vecs], f32)
+        # A channel's weight in a pair is scaled by both sides' confidence in it (0 when empty).
+        present = np.array([v.weight(c) if getattr(v, ch) else 0.0 for v in vecs], f32)
         # Row blocks keep the peak memory at a few n x n float32 arrays, whatever the vocabulary.
         for lo in range(0, n, _BLOCK):
             hi = min(n, lo + _BLOCK)
@@ -737,13 +752,18 @@ class EventIndex:
 
     def _vectorise(self, doc_id: str, feats: dict[str, Any], idf) -> _DocVec:
         s = self.settings
-        terms = _unit({t: w * idf(TERM_PREFIX + t) for t, w in feats["terms"].items()})
-        lead = _unit({t: w * idf(TERM_PREFIX + t) for t, w in feats.get("lead", {}).items()})
-        names = _unit({k: (1.0 + math.log(c)) * idf(NAME_PREFIX + k) for k, c in feats["names"].items()})
+        terms = {t: w * idf(TERM_PREFIX + t) for t, w in feats["terms"].items()}
+        lead = {t: w * idf(TERM_PREFIX + t) for t, w in feats.get("lead", {}).items()}
+        names = {k: (1.0 + math.log(c)) * idf(NAME_PREFIX + k) for k, c in feats["names"].items()}
         nums = {str(x): idf(NUM_PREFIX + str(x)) for x in feats["nums"]}
         nums.update({f"y{y}": idf(f"{NUM_PREFIX}y{y}") for y in feats["years"]})
         nums.update({f"d{d}": idf(f"{NUM_PREFIX}d{d}") for d in feats.get("dates", ())})
-        nums = _unit(nums)
+        # Evidence mass of each channel (IDF-weighted norm before normalising): one common
+        # number ("2") or two stray words make a unit vector as long as a full report's.
+        floors = (s.term_floor, s.lead_floor, s.name_floor, s.number_floor)
+        conf = tuple(min(1.0, _norm(v) / (f * self._max_idf)) if f > 0 else 1.0
+                     for v, f in zip((terms, lead, names, nums), floors))
+        terms, lead, names, nums = _unit(terms), _unit(lead), _unit(names), _unit(nums)
         keys = [NAME_PREFIX + k for k in sorted(names, key=lambda k: (-names[k], k))[: s.index_names]]
         # A term no other document has cannot find anything; the centroid still holds it.
         shared = [t for t in terms if idf(TERM_PREFIX + t) < self._max_idf]
@@ -752,7 +772,8 @@ class EventIndex:
         top = max(counts, key=lambda k: (counts[k], names.get(k, 0), k)) if counts else None
         if top is not None and counts[top] < s.top_name_count:
             top = None
-        return _DocVec(doc_id, terms, lead, names, nums, keys, feats.get("lang"), feats.get("date"), top)
+        return _DocVec(doc_id, terms, lead, names, nums, keys, feats.get("lang"), feats.get("date"), top,
+                       conf=None if conf == (1.0, 1.0, 1.0, 1.0) else conf)
 
     def _similarity(self, vec: _DocVec, prof: EventProfile, merge: bool = False) -> float:
         """Similarity of unit vectors `vec` to the centroids of `prof`, in [0, 1].
@@ -767,10 +788,11 @@ class EventIndex:
             weights = (s.merge_term_weight, s.merge_lead_weight, s.merge_name_weight, s.merge_number_weight)
         else:
             weights = (s.term_weight, s.lead_weight, s.name_weight, s.number_weight)
-        for name, weight in zip(("terms", "lead", "names", "nums"), weights):
+        for i, (name, weight) in enumerate(zip(_CHANNELS, weights)):
             a, b = getattr(vec, name), getattr(prof, name)
             if not a or not b:
                 continue
+            weight *= vec.weight(i)
             nb = prof.norm(name)
             if nb < 1e-9:
                 continue
