@@ -98,6 +98,7 @@ class EventSettings:
     name_floor: float = 0.0
     number_floor: float = 1.0  # one common number ("2") no longer decides a pair
     refine_rounds: int = 2  # k-means style passes that may move this batch's documents
+    adopt_singletons: bool = True  # after them, a document left alone joins the event it fits
     # Seed the open documents' clusters by average link over document pairs (order-free) at
     # this similarity, instead of one pass in arrival order; 0 turns it off.
     link_threshold: float = 0.16
@@ -886,11 +887,45 @@ class EventIndex:
                     doc_event[doc_id] = best.id
             if not moved:
                 break
+        if s.adopt_singletons:
+            self._adopt(vecs, doc_event, touched, changed)
         for eid in list(changed):
             prof = touched[eid]
             if not prof.members:
                 self.state.unpost({k: [eid] for k in prof.keys})
                 prof.keys = []
+
+    def _adopt(self, vecs: dict[str, _DocVec], doc_event: dict[str, str],
+               touched: dict[str, EventProfile], changed: set[str]) -> None:
+        """Put each open document left alone into the larger event it fits best at `threshold`.
+
+        The refinement moves documents one after the other, so a document can end alone
+        because a neighbour was out of its event at the moment it was placed. Only
+        events with at least two members adopt, all judged against the centroids as they
+        stand after the refinement (in canonical order), so adoptions do not chain.
+        """
+        s = self.settings
+        alone = [d for d in sorted(vecs) if touched[doc_event[d]].members == 1]
+        moves = []
+        for doc_id in alone:
+            vec = vecs[doc_id]
+            best, best_score = None, -1.0
+            for i in sorted(set(self.state.resolve(self._candidates(vec.keys)).values())):
+                prof = touched.get(i) or self._load(i, near=vec)
+                if prof is None or prof.members < 2 or self._too_far(vec, prof):
+                    continue
+                touched.setdefault(i, prof)
+                score = self._similarity(vec, prof)
+                if score > best_score:
+                    best, best_score = prof, score
+            if best is not None and best_score >= s.threshold:
+                moves.append((doc_id, best))
+        for doc_id, best in moves:
+            own = touched[doc_event[doc_id]]
+            self._remove(own, vecs[doc_id])
+            self._absorb(best, vecs[doc_id])
+            changed.add(best.id)
+            doc_event[doc_id] = best.id
 
     def _reopen(self, vecs: dict[str, _DocVec], dates: dict[str, str], touched: dict[str, EventProfile],
                 df: dict[str, int], idf) -> dict[str, dict[str, str]]:
