@@ -21,7 +21,8 @@ them and never re-clusters the archive, only the batch's neighbourhood:
    meet the same seeds (the single pass in arrival order it replaced decided
    each document once, against clusters as they stood). Then `refine_rounds` rounds that
    split clusters holding two groups (2-means, halves below `split_threshold`)
-   and move each open document to the centroid it now fits best; then changed
+   and move each open document to the centroid it now fits best; a document left
+   alone then joins the larger event it fits (`adopt_singletons`); then changed
    events merge with their best candidate at `merge_threshold`.
 4. A resulting cluster takes the id of the reopened event whose documents it
    holds most (so an event that keeps its documents keeps its id); other
@@ -33,7 +34,8 @@ them and never re-clusters the archive, only the batch's neighbourhood:
 Similarity of a document (or event) to an event is a weighted mean of four
 centroid cosines over IDF-weighted vectors: all terms (stemmed words), lead
 terms (headline and lede), name keys (capitalised words) and number anchors
-(numbers, years, dates); a channel empty on either side is left out. Across
+(numbers, years, dates); a channel empty on either side is left out, and one
+with little evidence (a single common number) counts less. Across
 languages names and numbers decide alone, against `cross_lingual_threshold`;
 different protagonists (each side's most-mentioned name absent from the other)
 halve it; publication dates far apart decay it.
