@@ -201,3 +201,34 @@ def test_events_one_shared_common_number_does_not_decide_a_pair():
         sims[floor] = _pair_sim(a, b, settings)
     assert sims[0.0] >= EventSettings().threshold  # without the floor the lone number decides
     assert sims[EventSettings().number_floor] < EventSettings().threshold
+
+
+def test_events_a_report_left_alone_joins_the_event_it_fits():
+    # The refinement moves documents one by one and can leave a report alone; the adoption
+    # pass puts it into the larger event it fits, and leaves a report of another happening alone.
+    import math
+    from collections import Counter
+
+    from storyline.stages.events import _doc_counts
+
+    docs = [embed(d) for d in corpus()]
+    df = Counter()
+    for d in docs:
+        df.update(_doc_counts(d.extra["embed"]))
+    n = len(docs)
+    index = EventIndex()
+    index._max_idf = 1.0 + math.log((n + 1) / 2) - 1e-9
+    index._temp = 0
+    vecs = {d.id: index._vectorise(d.id, d.extra["embed"], lambda k: 1.0 + math.log((n + 1) / (df[k] + 1)))
+            for d in docs if d.id in {"q-en", "q-fr", "q-es", "q-en2", "v-en"}}
+    touched, doc_event, changed = {}, {}, set()
+    for group in (["q-en", "q-fr", "q-es"], ["q-en2"], ["v-en"]):
+        prof = index._found_temp(group[0], 1, touched)
+        for d in group:
+            index._absorb(prof, vecs[d])
+            doc_event[d] = prof.id
+        changed.add(prof.id)
+    index._adopt(vecs, doc_event, touched, changed)
+    assert doc_event["q-en2"] == doc_event["q-en"]
+    assert doc_event["v-en"] != doc_event["q-en"]
+    assert touched[doc_event["q-en"]].members == 4
