@@ -166,3 +166,69 @@ def test_events_average_link_seeds_ignore_the_order_of_documents():
     (groups,) = seen
     quake = next(g for g in groups if "q-en" in g)
     assert {"q-en", "q-en2"} <= quake and not quake & {"other-quake", "v-en", "other-verdict"}
+
+
+def test_events_one_shared_common_number_does_not_decide_a_pair():
+    # Two notes about unrelated things, without names, that share only the number 2 (which
+    # most texts here have): as unit vectors their number channels are identical, so the
+    # number's share must shrink with its small evidence, or the pair looks alike.
+    import math
+    from collections import Counter
+
+    from storyline.stages.events import EventSettings, _doc_counts, _pair_sim
+
+    notes = [make("note-a", "The museum said it will reopen 2 galleries once the repair work on the old roof is done."),
+             make("note-b", "The league said it has suspended 2 players for a month after the brawl at the end of the match.")]
+    fill = [make(f"fill-{i}", t) for i, t in enumerate([
+        "A storm cut power to 2 villages in the north and crews worked through the night to restore it.",
+        "The council approved 2 new bus lines that will link the suburbs with the hospital next spring.",
+        "Police arrested 2 men suspected of stealing copper cable from the railway depot.",
+        "The bakery chain closed 2 shops in the city centre, blaming rising rents and energy bills.",
+        "Firefighters rescued 2 hikers stranded on a ridge after a sudden snowfall.",
+        "The school board hired 2 extra teachers to cut class sizes in the primary grades."])]
+    docs = [embed(d) for d in corpus() + fill + notes]
+    df = Counter()
+    for d in docs:
+        df.update(_doc_counts(d.extra["embed"]))
+    n = len(docs)
+    sims = {}
+    for floor in (0.0, EventSettings().number_floor):
+        settings = EventSettings(number_floor=floor)
+        index = EventIndex(settings=settings)
+        index._max_idf = 1.0 + math.log((n + 1) / 2) - 1e-9
+        a, b = (index._vectorise(d.id, d.extra["embed"], lambda k: 1.0 + math.log((n + 1) / (df[k] + 1)))
+                for d in docs[-2:])
+        sims[floor] = _pair_sim(a, b, settings)
+    assert sims[0.0] >= EventSettings().threshold  # without the floor the lone number decides
+    assert sims[EventSettings().number_floor] < EventSettings().threshold
+
+
+def test_events_a_report_left_alone_joins_the_event_it_fits():
+    # The refinement moves documents one by one and can leave a report alone; the adoption
+    # pass puts it into the larger event it fits, and leaves a report of another happening alone.
+    import math
+    from collections import Counter
+
+    from storyline.stages.events import _doc_counts
+
+    docs = [embed(d) for d in corpus()]
+    df = Counter()
+    for d in docs:
+        df.update(_doc_counts(d.extra["embed"]))
+    n = len(docs)
+    index = EventIndex()
+    index._max_idf = 1.0 + math.log((n + 1) / 2) - 1e-9
+    index._temp = 0
+    vecs = {d.id: index._vectorise(d.id, d.extra["embed"], lambda k: 1.0 + math.log((n + 1) / (df[k] + 1)))
+            for d in docs if d.id in {"q-en", "q-fr", "q-es", "q-en2", "v-en"}}
+    touched, doc_event, changed = {}, {}, set()
+    for group in (["q-en", "q-fr", "q-es"], ["q-en2"], ["v-en"]):
+        prof = index._found_temp(group[0], 1, touched)
+        for d in group:
+            index._absorb(prof, vecs[d])
+            doc_event[d] = prof.id
+        changed.add(prof.id)
+    index._adopt(vecs, doc_event, touched, changed)
+    assert doc_event["q-en2"] == doc_event["q-en"]
+    assert doc_event["v-en"] != doc_event["q-en"]
+    assert touched[doc_event["q-en"]].members == 4

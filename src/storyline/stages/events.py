@@ -21,7 +21,8 @@ them and never re-clusters the archive, only the batch's neighbourhood:
    meet the same seeds (the single pass in arrival order it replaced decided
    each document once, against clusters as they stood). Then `refine_rounds` rounds that
    split clusters holding two groups (2-means, halves below `split_threshold`)
-   and move each open document to the centroid it now fits best; then changed
+   and move each open document to the centroid it now fits best; a document left
+   alone then joins the larger event it fits (`adopt_singletons`); then changed
    events merge with their best candidate at `merge_threshold`.
 4. A resulting cluster takes the id of the reopened event whose documents it
    holds most (so an event that keeps its documents keeps its id); other
@@ -33,7 +34,8 @@ them and never re-clusters the archive, only the batch's neighbourhood:
 Similarity of a document (or event) to an event is a weighted mean of four
 centroid cosines over IDF-weighted vectors: all terms (stemmed words), lead
 terms (headline and lede), name keys (capitalised words) and number anchors
-(numbers, years, dates); a channel empty on either side is left out. Across
+(numbers, years, dates); a channel empty on either side is left out, and one
+with little evidence (a single common number) counts less. Across
 languages names and numbers decide alone, against `cross_lingual_threshold`;
 different protagonists (each side's most-mentioned name absent from the other)
 halve it; publication dates far apart decay it.
@@ -88,15 +90,23 @@ class EventSettings:
     # words, name keys, number and date anchors.
     term_weight: float = 0.15
     lead_weight: float = 0.15
+    name_weight: float = 0.40
+    number_weight: float = 0.30
     # A sentence embedding of headline and lede, when the embed stage made one (the `embed`
     # extra, `embed.model`); without it the channel is absent and the others decide.
     dense_weight: float = 0.15
     # Sentence embeddings rate any two reports of one kind of happening alike (two quakes,
     # ~0.6-0.8): only the part of the cosine above this floor counts, rescaled to [0, 1].
     dense_floor: float = 0.6
-    name_weight: float = 0.35
-    number_weight: float = 0.35
+    # A channel's share shrinks while its IDF-weighted evidence (norm before normalising) is
+    # below this floor, in units of the IDF of a key seen once (so it scales with the
+    # archive); 0 turns it off.
+    term_floor: float = 0.0
+    lead_floor: float = 0.0
+    name_floor: float = 0.0
+    number_floor: float = 1.0  # one common number ("2") no longer decides a pair
     refine_rounds: int = 2  # k-means style passes that may move this batch's documents
+    adopt_singletons: bool = True  # after them, a document left alone joins the event it fits
     # Seed the open documents' clusters by average link over document pairs (order-free) at
     # this similarity, instead of one pass in arrival order; 0 turns it off.
     link_threshold: float = 0.16
@@ -388,6 +398,12 @@ class _DocVec:
     date: str | None
     top_name: str | None = None  # the name the text mentions most (its main actor or place)
     last: str | None = None  # for a centroid: its latest date (`date` is the earliest)
+    # How much each channel (in `_CHANNELS` order) can be trusted, in [0, 1]: a channel with
+    # little evidence (one common number) must not decide the similarity. None: all 1.
+    conf: tuple[float, ...] | None = None
+
+    def weight(self, i: int) -> float:
+        return self.conf[i] if self.conf and i < len(self.conf) else 1.0  # dense: no floor
 
 
 _CHANNELS = ("terms", "lead", "names", "nums", "dense")
@@ -430,9 +446,10 @@ def _rescale(channel: str, cos: float, s: "EventSettings") -> float:
 def _pair_sim(a: _DocVec, b: _DocVec, s: EventSettings) -> float:
     """Similarity of two unit-vector sets with the join weights (channels both have)."""
     num = den = 0.0
-    for ch, w in zip(_CHANNELS, _weights(s)):
+    for i, (ch, w) in enumerate(zip(_CHANNELS, _weights(s))):
         x, y = getattr(a, ch), getattr(b, ch)
         if x and y:
+            w *= a.weight(i) * b.weight(i)
             num += w * _rescale(ch, _dot(x, y), s)
             den += w
     return num / den if den else 0.0
@@ -458,7 +475,7 @@ def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
     cross_den = np.zeros((n, n), f32) if multilingual else None
     names_vocab: dict[str, int] = {}
     has_name = None
-    for ch, w in zip(_CHANNELS, _weights(s)):
+    for c, (ch, w) in enumerate(zip(_CHANNELS, _weights(s))):
         vocab: dict[str, int] = {}
         rows, cols, vals = [], [], []
         for r, v in enumerate(vecs):
@@ -468,7 +485,8 @@ def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
                 vals.append(x)
         x = sp.csr_matrix((np.asarray(vals, f32), (rows, cols)), shape=(n, max(1, len(vocab))), dtype=f32)
         xt = x.T.tocsc()
-        present = np.array([bool(getattr(v, ch)) for v in vecs], f32)
+        # A channel's weight in a pair is scaled by both sides' confidence in it (0 when empty).
+        present = np.array([v.weight(c) if getattr(v, ch) else 0.0 for v in vecs], f32)
         # Row blocks keep the peak memory at a few n x n float32 arrays, whatever the vocabulary.
         for lo in range(0, n, _BLOCK):
             hi = min(n, lo + _BLOCK)
@@ -763,13 +781,18 @@ class EventIndex:
 
     def _vectorise(self, doc_id: str, feats: dict[str, Any], idf) -> _DocVec:
         s = self.settings
-        terms = _unit({t: w * idf(TERM_PREFIX + t) for t, w in feats["terms"].items()})
-        lead = _unit({t: w * idf(TERM_PREFIX + t) for t, w in feats.get("lead", {}).items()})
-        names = _unit({k: (1.0 + math.log(c)) * idf(NAME_PREFIX + k) for k, c in feats["names"].items()})
+        terms = {t: w * idf(TERM_PREFIX + t) for t, w in feats["terms"].items()}
+        lead = {t: w * idf(TERM_PREFIX + t) for t, w in feats.get("lead", {}).items()}
+        names = {k: (1.0 + math.log(c)) * idf(NAME_PREFIX + k) for k, c in feats["names"].items()}
         nums = {str(x): idf(NUM_PREFIX + str(x)) for x in feats["nums"]}
         nums.update({f"y{y}": idf(f"{NUM_PREFIX}y{y}") for y in feats["years"]})
         nums.update({f"d{d}": idf(f"{NUM_PREFIX}d{d}") for d in feats.get("dates", ())})
-        nums = _unit(nums)
+        # Evidence mass of each channel (IDF-weighted norm before normalising): one common
+        # number ("2") or two stray words make a unit vector as long as a full report's.
+        floors = (s.term_floor, s.lead_floor, s.name_floor, s.number_floor)
+        conf = tuple(min(1.0, _norm(v) / (f * self._max_idf)) if f > 0 else 1.0
+                     for v, f in zip((terms, lead, names, nums), floors))
+        terms, lead, names, nums = _unit(terms), _unit(lead), _unit(names), _unit(nums)
         dense = _unit({str(i): float(x) for i, x in enumerate(feats.get("dense") or ())})
         keys = [NAME_PREFIX + k for k in sorted(names, key=lambda k: (-names[k], k))[: s.index_names]]
         # A term no other document has cannot find anything; the centroid still holds it.
@@ -779,7 +802,8 @@ class EventIndex:
         top = max(counts, key=lambda k: (counts[k], names.get(k, 0), k)) if counts else None
         if top is not None and counts[top] < s.top_name_count:
             top = None
-        return _DocVec(doc_id, terms, lead, names, nums, dense, keys, feats.get("lang"), feats.get("date"), top)
+        return _DocVec(doc_id, terms, lead, names, nums, dense, keys, feats.get("lang"), feats.get("date"), top,
+                       conf=None if conf == (1.0, 1.0, 1.0, 1.0) else conf)
 
     def _similarity(self, vec: _DocVec, prof: EventProfile, merge: bool = False) -> float:
         """Similarity of unit vectors `vec` to the centroids of `prof`, in [0, 1].
@@ -790,10 +814,11 @@ class EventIndex:
         s = self.settings
         num = den = 0.0
         parts = {}
-        for name, weight in zip(_CHANNELS, _weights(s, merge)):
+        for i, (name, weight) in enumerate(zip(_CHANNELS, _weights(s, merge))):
             a, b = getattr(vec, name), getattr(prof, name)
             if not a or not b:
                 continue
+            weight *= vec.weight(i)
             nb = prof.norm(name)
             if nb < 1e-9:
                 continue
@@ -887,11 +912,45 @@ class EventIndex:
                     doc_event[doc_id] = best.id
             if not moved:
                 break
+        if s.adopt_singletons:
+            self._adopt(vecs, doc_event, touched, changed)
         for eid in list(changed):
             prof = touched[eid]
             if not prof.members:
                 self.state.unpost({k: [eid] for k in prof.keys})
                 prof.keys = []
+
+    def _adopt(self, vecs: dict[str, _DocVec], doc_event: dict[str, str],
+               touched: dict[str, EventProfile], changed: set[str]) -> None:
+        """Put each open document left alone into the larger event it fits best at `threshold`.
+
+        The refinement moves documents one after the other, so a document can end alone
+        because a neighbour was out of its event at the moment it was placed. Only
+        events with at least two members adopt, all judged against the centroids as they
+        stand after the refinement (in canonical order), so adoptions do not chain.
+        """
+        s = self.settings
+        alone = [d for d in sorted(vecs) if touched[doc_event[d]].members == 1]
+        moves = []
+        for doc_id in alone:
+            vec = vecs[doc_id]
+            best, best_score = None, -1.0
+            for i in sorted(set(self.state.resolve(self._candidates(vec.keys)).values())):
+                prof = touched.get(i) or self._load(i, near=vec)
+                if prof is None or prof.members < 2 or self._too_far(vec, prof):
+                    continue
+                touched.setdefault(i, prof)
+                score = self._similarity(vec, prof)
+                if score > best_score:
+                    best, best_score = prof, score
+            if best is not None and best_score >= s.threshold:
+                moves.append((doc_id, best))
+        for doc_id, best in moves:
+            own = touched[doc_event[doc_id]]
+            self._remove(own, vecs[doc_id])
+            self._absorb(best, vecs[doc_id])
+            changed.add(best.id)
+            doc_event[doc_id] = best.id
 
     def _reopen(self, vecs: dict[str, _DocVec], dates: dict[str, str], touched: dict[str, EventProfile],
                 df: dict[str, int], idf) -> dict[str, dict[str, str]]:
