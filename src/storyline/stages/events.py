@@ -94,7 +94,7 @@ class EventSettings:
     number_weight: float = 0.30
     # A sentence embedding of headline and lede, when the embed stage made one (the `embed`
     # extra, `embed.model`); without it the channel is absent and the others decide.
-    dense_weight: float = 0.15
+    dense_weight: float = 0.05
     # Sentence embeddings rate any two reports of one kind of happening alike (two quakes,
     # ~0.6-0.8): only the part of the cosine above this floor counts, rescaled to [0, 1].
     dense_floor: float = 0.6
@@ -128,7 +128,7 @@ class EventSettings:
     # happenings of one kind apart best; words are shared by both.
     merge_term_weight: float = 0.1
     merge_lead_weight: float = 0.1
-    merge_dense_weight: float = 0.15
+    merge_dense_weight: float = 0.05
     merge_name_weight: float = 0.3
     merge_number_weight: float = 0.5
     index_names: int = 10  # a document's strongest names used to look up candidates
