@@ -65,3 +65,41 @@ def test_entities_stage_fills_document():
     doc = Document(id="x", text="Olaf Scholz met Joe Biden in Washington.", language="en")
     entities(doc)
     assert {"Olaf Scholz", "Joe Biden"} <= {m.text for m in doc.entities}
+
+
+def test_entities_extract_commodity_companies_are_organisations():
+    text = ("Valmora Copper said on Monday it would cut output at its northern mine. "
+            "Shares of Valmora Copper fell 4%, while Brantley Nickel rose.")
+    found = extract_entities(text, "en")
+    assert spans_ok(text, found)
+    labels = {m.text: m.label for m in found}
+    assert labels.get("Valmora Copper") == "ORG"
+    assert all(label != "PERSON" for name, label in labels.items() if name.endswith(("Copper", "Nickel")))
+
+
+def test_entities_extract_sentence_initial_common_nouns_are_not_people():
+    text = "Turnout was low across the province. Turnout in the capital reached 41 percent, Mara Voss said."
+    found = extract_entities(text, "en")
+    assert spans_ok(text, found)
+    people = {m.text for m in found if m.label == "PERSON"}
+    assert "Turnout" not in people
+    assert "Mara Voss" in people
+
+
+def test_entities_extract_spanish_portfolio_is_a_ministry():
+    text = ("Trabajo anunció nuevas medidas el lunes. La ministra de Trabajo, Aigerim Saparova, "
+            "dijo que el plan es urgente.")
+    found = extract_entities(text, "es")
+    assert spans_ok(text, found)
+    labels = [(m.text, m.label) for m in found]
+    assert ("Trabajo", "PERSON") not in labels
+    assert ("Aigerim Saparova", "PERSON") in labels
+
+
+def test_entities_extract_one_word_name_at_sentence_start_stays_a_person():
+    # A surname that is also a common noun ("rice") stays a person when the text
+    # uses it mid-sentence too.
+    text = "Rice arrived in Oslo on Monday. Officials met Dana Rice at the airport."
+    found = extract_entities(text, "en")
+    assert spans_ok(text, found)
+    assert any(m.start == 0 and m.text == "Rice" and m.label == "PERSON" for m in found)

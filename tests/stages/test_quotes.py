@@ -223,3 +223,26 @@ def test_quotes_stage_fills_document():
     doc = Document(id="d1", text=text, language="en", entities=ents(text, "Maria Lopez"))
     assert quotes(doc) is doc
     assert doc.quotes and doc.quotes[0].speaker == "Maria Lopez"
+
+
+def test_quotes_unquoted_content_is_cut_at_sentence_ends():
+    from storyline.stages.quotes.extract import _split_content
+    from storyline.stages.quotes.tokens import tokenize
+
+    text = "Vessa said the levy would pass. The board met on Friday. Orlan said: ‘It fails. We know why.’"
+    tokens = tokenize(text)
+    quoted = tagger.quote_states(tokens, find_segments(text))
+    said = [i for i, t in enumerate(tokens) if t.text == "said"]
+    # One content run from after the first "said" to the end of the second sentence.
+    board_end = next(i for i, t in enumerate(tokens) if t.text == "Friday") + 2
+    runs = [("SRC", 0, 1), ("CUE", said[0], said[0] + 1), ("CNT", said[0] + 1, board_end)]
+    out, cut = _split_content(tokens, runs, quoted)
+    pieces = [text[tokens[b].start : tokens[e - 1].end] for role, b, e in out if role == "CNT"]
+    assert pieces == ["the levy would pass.", "The board met on Friday."]
+    assert len(cut) == 2
+    # A run that goes on into a sentence opening with a quotation mark stays whole.
+    colon = next(i for i, t in enumerate(tokens) if t.text == ":")
+    run = ("CNT", colon + 1, len(tokens))
+    out, cut = _split_content(tokens, [run], quoted)
+    assert out == [run] and not cut
+

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from storyline import nlp
 from storyline.model import EntityMention
@@ -237,7 +238,72 @@ _ORG_LAST_WORDS = {
     "petroleum", "oil", "gas", "mining", "steel", "pharma", "foods", "university",
     "institute", "foundation", "association", "council", "ministry", "agency", "authority",
     "commission", "committee", "party", "union", "army", "police", "network", "press",
+    # Commodities: mining and trading houses are named after what they sell ("Valmora Copper").
+    "copper", "gold", "silver", "platinum", "nickel", "zinc", "iron", "coal", "uranium",
+    "lithium", "cobalt", "aluminium", "aluminum", "cement", "chemicals", "metals", "minerals",
+    "resources", "mines", "potash", "fertilizers", "fertilisers", "diamonds", "timber",
+    "textiles", "logistics", "shipping", "railways", "refining", "petrochemicals",
 }  # fmt: skip
+# Spanish ministries go by their portfolio alone ("Trabajo anunció", "la ministra de Trabajo").
+_ES_PORTFOLIOS = {
+    "trabajo", "vivienda", "economía", "hacienda", "sanidad", "salud", "educación", "defensa",
+    "interior", "exteriores", "justicia", "cultura", "agricultura", "industria", "turismo",
+    "transporte", "transportes", "energía", "comercio", "igualdad", "ciencia", "consumo",
+    "fomento", "trabajo y economía social", "medio ambiente", "desarrollo social",
+}  # fmt: skip
+# Suffixes of Spanish common nouns, which NER takes for names at a sentence start.
+_ES_NOUN_SUFFIXES = ("ción", "sión", "dad", "miento", "ismo", "encia", "ancia", "aje", "tud")
+_MINISTRY_BEFORE = re.compile(
+    r"\b(?:ministr[oa]s?|ministerio|secretar[ií]a|consejer[oa]|minist[eè]re|ministre|minister|ministry|"
+    r"department|secretary)\s+(?:de(?:l| la)?|of(?: the)?|du|des|for)\s+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _english_nouns() -> frozenset[str]:
+    """Common English nouns (the WordNet noun index the English model's lemmatizer ships)."""
+    try:
+        import importlib.util
+        from pathlib import Path
+
+        from spacy.lookups import Lookups
+
+        spec = importlib.util.find_spec(nlp.MODELS["en"])
+        if spec is None or not spec.submodule_search_locations:
+            return frozenset()
+        found = sorted(Path(next(iter(spec.submodule_search_locations))).glob("*/lemmatizer/lookups"))
+        if not found:
+            return frozenset()
+        table = Lookups().from_disk(found[0]).get_table("lemma_index")
+        return frozenset(table.get("noun", []))
+    except Exception:  # a missing or odd model only loses this clean-up
+        return frozenset()
+
+
+def _common_word_person(text: str, m: EntityMention, language: str) -> str | None:
+    """What a one-word PERSON that is a capitalised common noun really is.
+
+    Returns "drop", "ORG", or None (a person after all). Only words with no person
+    cue, at a sentence start or after "minister of", that the text never capitalises
+    mid-sentence ("Turnout was low", "Trabajo anunció").
+    """
+    word = m.text
+    if " " in word or _person_cue(text, m.start, m.end):
+        return None
+    low = word.lower()
+    if _MINISTRY_BEFORE.search(text[max(0, m.start - 40) : m.start]):
+        return "ORG"
+    if not _sentence_initial(text, m.start):
+        return None
+    if language == "es" and low in _ES_PORTFOLIOS:
+        return "ORG"
+    for other in re.finditer(r"(?<![\w'’])" + re.escape(word) + r"(?![\w'’])", text):
+        if other.start() != m.start and not _sentence_initial(text, other.start()):
+            return None  # "… with Turnout" mid-sentence: a name after all
+    if language == "es" and low.endswith(_ES_NOUN_SUFFIXES):
+        return "drop"
+    if language == "en" and low in _english_nouns():
+        return "drop"
+    return None
 
 
 def _org_cue(text: str, start: int, end: int) -> bool:
@@ -255,7 +321,7 @@ def _mentions_from_doc(doc, text: str, language: str) -> list[EntityMention]:
             mention_label = label
             # A speech verb after a span makes a person only of multi-word ORG
             # spans ('China said' is a country speaking).
-            if label == "PERSON" and not titled and _org_cue(text, start, end):
+            if label in ("PERSON", "GPE") and not titled and _org_cue(text, start, end):
                 mention_label = "ORG"
             elif titled or (
                 label != "PERSON"
@@ -265,7 +331,14 @@ def _mentions_from_doc(doc, text: str, language: str) -> list[EntityMention]:
                 mention_label = "PERSON"
             elif label in ("PERSON", "ORG") and _place_cue(text, start, end, label):
                 mention_label = "GPE"
-            out.append(EntityMention(start, end, text[start:end], mention_label))
+            mention = EntityMention(start, end, text[start:end], mention_label)
+            if mention_label == "PERSON" and not titled:
+                fix = _common_word_person(text, mention, language)
+                if fix == "drop":
+                    continue
+                if fix is not None:
+                    mention = EntityMention(start, end, mention.text, fix)
+            out.append(mention)
     if language == "es":
         out = _add_capitalised(text, out)
     return _dedupe(out)

@@ -109,6 +109,37 @@ def _apart(tokens: list[Token], content: tuple[str, int, int], cue: tuple[str, i
     return False
 
 
+# Cut unquoted content runs at sentence ends, and drop the pieces outside their
+# cue's sentence (PolNeAR's indirect content rarely runs past its sentence).
+SPLIT_SENTENCES = 1
+
+
+_MARK_TOKENS = {'"', "''", "“", "”", "‘", "’", "«", "»", "„", "‹", "›"}
+
+
+def _split_content(tokens: list[Token], spans, quoted: list[int]):
+    """Content runs cut where a sentence starts outside quotation marks; the cut pieces."""
+    out, cut = [], set()
+    for sp in spans:
+        role, b, e = sp
+        if role != "CNT":
+            out.append(sp)
+            continue
+        pieces, start = [], b
+        for k in range(b + 1, e):
+            # Never inside quotation marks, nor before a sentence that opens with one
+            # (`‘…,’ X told reporters. ‘…’` is one quote run).
+            if (tokens[k].sent != tokens[k - 1].sent and quoted[k] == 0 and quoted[k - 1] in (0, 3)
+                    and tokens[k].text not in _MARK_TOKENS):
+                pieces.append((role, start, k))
+                start = k
+        pieces.append((role, start, e))
+        out.extend(pieces)
+        if len(pieces) > 1:
+            cut.update(pieces)
+    return out, cut
+
+
 def tagger_attributions(
     text: str, tokens: list[Token], segments: list[Segment], entities: list[EntityMention]
 ) -> list[_Attribution]:
@@ -121,6 +152,9 @@ def tagger_attributions(
     for begin, end in paragraphs(tokens):
         feats = tagger.token_features(tokens, begin, end, quoted, ner, lex, stems)
         spans = _spans(tagger.tag(feats), begin)
+        split: set[tuple[str, int, int]] = set()
+        if SPLIT_SENTENCES:
+            spans, split = _split_content(tokens, spans, quoted)
         cues = [s for s in spans if s[0] == "CUE"]
         sources = [s for s in spans if s[0] == "SRC"]
         groups: dict[int, list[tuple[str, int, int]]] = {}
@@ -132,6 +166,10 @@ def tagger_attributions(
                 orphans.append(sp)
                 continue
             ci = min(range(len(cues)), key=lambda i: (_apart(tokens, sp, cues[i]), _gap(sp, cues[i]), i))
+            if sp in split and _apart(tokens, sp, cues[ci]):
+                if SPLIT_SENTENCES == 2:
+                    orphans.append(sp)
+                continue
             groups.setdefault(ci, []).append(sp)
         taken: set[int] = set()
 
@@ -391,7 +429,7 @@ def finish(
             # A quote paragraph with no cue right after a paragraph that ends on a
             # reported statement: the text links it to the same speaker.
             sp, speaker, ranked = (out[-1].speaker_start, out[-1].speaker_end), out[-1].speaker, True
-        elif cands is not None:
+        elif cands is not None and not (att.extra.get("unmarked") and att.source is not None):
             found = cands.of(att, *_context(cands, atts, heurs, ai, out, start, end, direct))
             if record is not None:
                 record.append(((start, end), found))
@@ -528,6 +566,7 @@ def combine(tagged: list[_Attribution], ruled: list[_Attribution]) -> list[_Attr
             rs, re_ = r.hull
             nested = [t for t in out if min(re_, t.hull[1]) > max(rs, t.hull[0])]
             if all(rs <= t.hull[0] and t.hull[1] <= re_ for t in nested):
+                r.extra["unmarked"] = True  # the linker never saw these either: keep the rule's source
                 out = [t for t in out if t not in nested] + [r]
     for r in ruled:
         # Styles PolNeAR's English never uses; adding the others cost precision there.

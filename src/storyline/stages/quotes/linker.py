@@ -101,6 +101,7 @@ class Candidates:
         self.ent_starts = [e.start for e in self.entities]
         self.quoted = quoted or [0] * len(tokens)
         self.cue_words = cue_words or set()
+        self._persons: list[bool] | None = None  # per token, see `_person_at`
         # First and last token of each sentence.
         self.sent_first: dict[int, int] = {}
         self.sent_last: dict[int, int] = {}
@@ -295,12 +296,63 @@ class Candidates:
             f.append("has_source")
         if att.source == span:
             f.append("is_source")
+        if FEATURES >= 2:
+            f.extend(self._clause_features(c0, c1, k, side, a0, a1, csent, sent))
         for c in context:
             if not c.startswith(("prev", "next")):
                 f.append("ctx=" + c)
                 f.append("k|ctx=%s|%s" % (k, c))
         return f
 
+
+    def _person_at(self, i: int) -> bool:
+        """Is token i a person: the first token of a PERSON name, or a subject pronoun?"""
+        if self._persons is None:
+            starts = {e.start for e in self.entities if e.label in ("PERSON", "PER")}
+            self._persons = [
+                t.start in starts or (w in PRONOUNS and w not in ("it", "who"))
+                for t, w in zip(self.tokens, self.lower)
+            ]
+        return self._persons[i]
+
+    def _clause_features(self, c0: int, c1: int, k: str, side: str, a0: int, a1: int, csent: int, sent: int) -> list[str]:
+        """Where the candidate sits in the cue's clause: the cue's subject is often far
+        from it (`X, who …, rejected …, arguing "…"`), while a nearer name is an object."""
+        f = []
+        cue = self.lower[a0]
+        form = "ing" if cue.endswith("ing") else "ed" if cue.endswith("ed") or cue in ("said", "told", "wrote") else "s" if cue.endswith("s") else "other"
+        f.append("cueform=" + form)
+        f.append("cueform|k|side=%s|%s|%s" % (form, k, side))
+        if side == "before" and csent == sent:
+            between = [i for i in range(c1 + 1, a0) if self._person_at(i)]
+            n = len(between)
+            b = "0" if n == 0 else "1" if n == 1 else "2+"
+            f.append("between=" + b)
+            f.append("between|k=%s|%s" % (b, k))
+            f.append("between|cueform=%s|%s" % (b, form))
+            commas = sum(1 for i in range(c1 + 1, a0) if self.lower[i] == ",")
+            cb = "0" if commas == 0 else "1" if commas == 1 else "2+"
+            f.append("commas=" + cb)
+            f.append("commas|cueform=%s|%s" % (cb, form))
+            # The first person of the sentence (past a fronted phrase): its subject.
+            first = self.sent_first.get(sent, c0)
+            if not any(self._person_at(i) for i in range(first, c0)):
+                f.append("first_person")
+                f.append("first_person|cueform=" + form)
+                f.append("first_person|between=" + b)
+            # Another speech verb between the candidate and the cue: its own clause.
+            if any(self.lower[i] in self.cue_words for i in range(c1 + 1, a0)):
+                f.append("verb_between")
+        nxt = c1 + 1
+        if nxt < len(self.tokens) and self.lower[nxt] == ",":
+            nxt += 1
+        if nxt < len(self.tokens) and self.lower[nxt] in ("who", "whose"):
+            f.append("who_after")
+        return f
+
+
+# Version of the linker's feature set (`Candidates._features`) the shipped weights use.
+FEATURES = 2
 
 FROM_FILE = "file"
 _override: dict[str, float] | None | str = FROM_FILE

@@ -12,6 +12,13 @@ overlaps the Source of the gold attribution matched to its attribution.
 Two rounds: the first sees candidates found with the hand-written speaker
 heuristics (no weights yet), the second with the first round's weights, so the
 "previous speaker" candidates look as they will at run time.
+
+More documents: `--split DIR:SLICES` (repeatable) adds the documents of those
+slices, tagged by the tagger in DIR that was trained without them, e.g.
+
+    --model-dir T0 --slices 0 --split T123:1,2,3 --split T456:4,5,6
+
+learns from all of train, each document seen by a tagger that never saw it.
 """
 
 from __future__ import annotations
@@ -43,16 +50,35 @@ def examples(doc) -> list[tuple[list[str], int, int]]:
     return out
 
 
-def fit(docs, c: float = 1.0) -> dict[str, float]:
-    """Logistic-regression weights over the candidates of `docs`."""
+def use_tagger(model_dir: str | Path) -> None:
+    """Tag with the model in `model_dir` from now on (in this process)."""
+    tagger.MODEL_PATH = Path(model_dir) / "attribution-en.crfsuite"
+    tagger.LEXICON_PATH = Path(model_dir) / "cues-en.json"
+    tagger._tagger.cache_clear()
+    tagger._lexicons.cache_clear()
+
+
+def gather(splits) -> list[tuple[list[str], int, int]]:
+    """Examples of every (tagger dir, documents) pair, each tagged by its own tagger."""
+    out = []
+    for model_dir, docs in splits:
+        use_tagger(model_dir)
+        for doc in docs:
+            out.extend(examples(doc))
+    return out
+
+
+def fit(docs, c: float = 1.0, found=None) -> dict[str, float]:
+    """Logistic-regression weights over the candidates of `docs` (or the examples `found`)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     rows, labels = [], []
-    for doc in docs:
-        for feats, label, _ in examples(doc):
-            rows.append({f: 1 for f in feats})
-            labels.append(label)
+    if found is None:
+        found = [x for doc in docs for x in examples(doc)]
+    for feats, label, _ in found:
+        rows.append({f: 1 for f in feats})
+        labels.append(label)
     vec = DictVectorizer()
     x = vec.fit_transform(rows)
     model = LogisticRegression(C=c, max_iter=3000)
@@ -76,18 +102,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--slices", default="0")
     ap.add_argument("--docs-cache")
     ap.add_argument("--c", type=float, default=1.0)
+    ap.add_argument("--split", action="append", default=[], metavar="DIR:SLICES",
+                    help="also learn from these slices, tagged by the tagger in DIR trained without them")
+    ap.add_argument("--features", type=int, default=linker.FEATURES, help="linker feature set")
     ap.add_argument("--out", default=str(linker.MODEL_PATH))
     args = ap.parse_args(argv)
 
-    tagger.MODEL_PATH = Path(args.model_dir) / "attribution-en.crfsuite"
-    tagger.LEXICON_PATH = Path(args.model_dir) / "cues-en.json"
-    slices = tuple(int(x) for x in args.slices.split(","))
-    docs = training_split(args.path, args.holdout, args.docs_cache, held_out=True, slices=slices)
+    linker.FEATURES = args.features
+    splits = []
+    for model_dir, slices_arg in [(args.model_dir, args.slices)] + [x.rsplit(":", 1) for x in args.split]:
+        slices = tuple(int(x) for x in slices_arg.split(","))
+        docs = training_split(args.path, args.holdout, args.docs_cache, held_out=True, slices=slices)
+        splits.append((model_dir, docs))
     out = args.out
     linker.use_weights(None)
-    weights = fit(docs, args.c)
+    weights = fit(None, args.c, gather(splits))
     linker.use_weights(weights)
-    weights = fit(docs, args.c)
+    weights = fit(None, args.c, gather(splits))
+    docs = [d for _, part in splits for d in part]
     Path(out).write_text(json.dumps(dict(sorted(weights.items())), indent=0), encoding="utf-8")
     print(f"{len(weights)} weights from {len(docs)} documents -> {out}", file=sys.stderr)
     return 0
