@@ -102,13 +102,26 @@ class SQLiteStore(SQLStore):
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a batch is one transaction.
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
                                         check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            self._wal(timeout)
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         except sqlite3.DatabaseError as exc:
             raise StoreUnavailable(f"cannot open store {self.path}: {exc} (is it a storyline database?)") from exc
         self._migrate()
+
+    def _wal(self, timeout: float) -> None:
+        """Switch to WAL. Two processes opening a new file at once can get 'database is locked'
+        here without SQLite's busy handler being asked: wait and retry like a busy write."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _migrate(self) -> None:
         # Only a store that needs a migration takes the write lock: readers opening the
