@@ -464,15 +464,23 @@ def _analyze_storylines(store, pipeline, stamp, wanted, fresh, report, progress)
             todo.append((storyline_id, digest, [r[0] for r in rows]))
     stages = [s for s in pipeline.phase("analysis") if s.has("process_storyline")]
     run = begin_run(store, "analyze", pipeline.settings) if (todo or fresh) and getattr(store, "run_id", 0) is None else None
+    done: dict[str, str] = {}  # storyline -> digest, stamped with the stages' memory below
     try:
         for storyline_id, digest, ids in todo:
             _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids, fresh, report)
+            done[storyline_id] = digest
             if progress:
                 progress("analyse storylines", 1, len(todo))
     finally:
+        # The stamps that say "analysed" commit with what the stages remember across
+        # storylines (the entity linker's alias memory): a run killed half-way leaves
+        # neither, so the next run redoes the same storylines from the same memory and
+        # gets what an uninterrupted run gets.
         with store.transaction():
             for stage in pipeline.phase("analysis"):
                 stage.finish(store)
+            if done:
+                store.put_state("storyline_stamp", done)
             if todo and hasattr(store, "corrections"):  # quote speakers, titles, flags it may have rewritten
                 apply_corrections(store)
         finish_run(store, run, {"documents": report.documents, "storylines": report.storylines})
@@ -494,5 +502,4 @@ def _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids
                 store.put_problem(stage.name, None, type(exc).__name__, f"storyline {storyline_id}: {exc}"[:500])
                 report.problems += 1
         store.put_analysis({d.id: _payload(d) for d in docs}, stamp)
-        store.put_state("storyline_stamp", {storyline_id: digest})
     report.storylines += 1
