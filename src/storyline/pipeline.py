@@ -488,26 +488,69 @@ def _analyze_storylines(store, pipeline, stamp, wanted, fresh, report, progress)
             todo.append((storyline_id, digest, [r[0] for r in rows]))
     stages = [s for s in pipeline.phase("analysis") if s.has("process_storyline")]
     run = begin_run(store, "analyze", pipeline.settings) if (todo or fresh) and getattr(store, "run_id", 0) is None else None
+    done: dict[str, str] = {}  # storyline -> digest, stamped with the stages' memory below
+    linker = next((s for s in stages if s.name == "entities" and hasattr(s, "name_snapshot")), None)
+    seen: dict[str, dict[str, str | None]] = {}  # storyline -> the names its quotes were given
+    before: dict[str, str | None] | None = None
     try:
         for storyline_id, digest, ids in todo:
+            if linker is not None and before is None:
+                linker.load(store)
+                before = linker.known_names()
             _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids, fresh, report)
+            done[storyline_id] = digest
+            if linker is not None:
+                seen[storyline_id] = linker.name_snapshot(ids)
             if progress:
                 progress("analyse storylines", 1, len(todo))
+        if linker is not None and before is not None:
+            _rename_pass(store, pipeline, stages, stamp, linker, before, seen, report)
     finally:
+        # The stamps that say "analysed" commit with what the stages remember across
+        # storylines (the entity linker's alias memory): a run killed half-way leaves
+        # neither, so the next run redoes the same storylines from the same memory and
+        # gets what an uninterrupted run gets.
         with store.transaction():
             for stage in pipeline.phase("analysis"):
                 stage.finish(store)
+            if done:
+                store.put_state("storyline_stamp", done)
             if todo and hasattr(store, "corrections"):  # quote speakers, titles, flags it may have rewritten
                 apply_corrections(store)
         finish_run(store, run, {"documents": report.documents, "storylines": report.storylines})
 
 
-def _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids, fresh, report) -> None:
+def _rename_pass(store, pipeline, stages, stamp, linker, before, seen, report) -> None:
+    """Run the stages after `entities` again where a name they used has changed since.
+
+    The linker's memory grows storyline by storyline: a storyline analysed early (in this
+    run or an earlier one) named speakers with names a later storyline changed. Redoing
+    those storylines with the final names makes quotes, figures and briefings a function of
+    the final alias memory, not of the order (or the runs) storylines were analysed in.
+    """
+    later = stages[stages.index(linker) + 1:]
+    if not later:
+        return
+    redo = {s for s, names in seen.items() if linker.renamed(names)}
+    renamed = linker.renamed(before)
+    if renamed:
+        docs = sorted(linker.documents_of(renamed))
+        redo |= {d.storyline for d in store.iter_documents(docs) if d.storyline}
+    for storyline_id in sorted(redo):
+        ids = [d.id for d in store.iter_documents(storyline=storyline_id)]
+        if ids:
+            _analyze_storyline(store, pipeline, later, stamp, storyline_id, None, ids, set(), report, count=False,
+                               notes={"canonical_name": linker.linker.canonical_name})
+
+
+def _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids, fresh, report,
+                       count: bool = True, notes: dict | None = None) -> None:
     docs = canonical_order(list(store.iter_documents(ids)))
     payloads = store.get_analysis(ids)
     for doc in docs:
         _attach(doc, payloads.get(doc.id))
     batch = Batch(docs, store, pipeline.settings, storyline=storyline_id, new=[i for i in ids if i in fresh])
+    batch.notes.update(notes or {})
     with store.transaction():
         for stage in stages:
             try:
@@ -518,5 +561,4 @@ def _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids
                 store.put_problem(stage.name, None, type(exc).__name__, f"storyline {storyline_id}: {exc}"[:500])
                 report.problems += 1
         store.put_analysis({d.id: _payload(d) for d in docs}, stamp)
-        store.put_state("storyline_stamp", {storyline_id: digest})
-    report.storylines += 1
+    report.storylines += count

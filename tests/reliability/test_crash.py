@@ -124,10 +124,6 @@ def reference(crash_corpus, tmp_path_factory):
     return export(db), seconds
 
 
-@pytest.mark.xfail(reason="documents, events and integrity hold, but a storyline analysed half-way "
-                   "(a killed `analyze`) can leave the entity linker's alias memory different, and "
-                   "since quotes merge by canonical speaker within events one quote record may "
-                   "differ from the uninterrupted run's", strict=False)
 def test_crash_kill_minus_nine_loses_and_duplicates_nothing(crash_corpus, reference, tmp_path):
     ref_export, seconds = reference
     rng = random.Random(SEED)

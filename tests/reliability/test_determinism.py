@@ -104,10 +104,10 @@ VARIANTS = {
     "ingest.batch_size=5": lambda files: ([files], {"ingest.batch_size": 5}),
 }
 # Known misses of the code on main, each its own xfail so the rest keeps being checked.
-DEDUP_ORDER = ("stages/dedup.py makes the first-arrived copy the original, so duplicate_of depends on the "
-               "order across batches (fix: the earliest (published, id) member is the root; re-point stored copies)")
-PLACEHOLDER_EVENTS = ("a copy joins its original's event only if the original was stored in "
-                      "an earlier batch; entity records are rewritten per storyline")
+BATCHED_EVENTS = ("stages/events.py: an event founded in a later batch is named after the first document "
+                  "of *its* batch (ev-<hash>), so the same documents get another id, and the clusters of the "
+                  "invented (topic-less) articles depend on which documents share a batch; entities follow "
+                  "(the linker links storyline by storyline) and quotes merge within events")
 
 
 @pytest.fixture(scope="module")
@@ -139,20 +139,19 @@ def test_determinism_documents_are_identical(runs, variant):
     assert diff(_documents(runs["all at once"], skip=skip), _documents(runs[variant], skip=skip)) == []
 
 
-@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.xfail(reason=DEDUP_ORDER, strict=False))
-                                     if "shuffled" in v else v for v in VARIANTS])
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_determinism_duplicates_point_at_the_same_original(runs, variant):
     assert diff(_documents(runs["all at once"]), _documents(runs[variant])) == []
 
 
-@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.xfail(reason=PLACEHOLDER_EVENTS, strict=False))
+@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.xfail(reason=BATCHED_EVENTS, strict=False))
                                      if v != "reverse order" else v for v in VARIANTS])
 def test_determinism_entities_and_quotes_are_identical(runs, variant):
     for kind in ("entities", "quotes"):
         assert diff(stable(runs["all at once"][kind]), stable(runs[variant][kind])) == [], kind
 
 
-@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.xfail(reason=PLACEHOLDER_EVENTS, strict=False))
+@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.xfail(reason=BATCHED_EVENTS, strict=False))
                                      if v != "reverse order" else v for v in VARIANTS])
 def test_determinism_events_within_the_stability_rules(runs, variant):
     _assert_events_within_contract(runs["all at once"], runs[variant])

@@ -1,8 +1,9 @@
 """dedup: near-duplicates (syndicated copies, re-posts) by MinHash-LSH over word shingles.
 
-A document whose estimated Jaccard similarity to an earlier one reaches
-`dedup.threshold` points at that document's original with `duplicate_of` and gets
-the `duplicate` flag; copies of copies point at the first original. Signatures
+A document whose estimated Jaccard similarity to an earlier one (in canonical order:
+published, then id) reaches `dedup.threshold` points at that document's original with
+`duplicate_of` and gets the `duplicate` flag; copies of copies point at the earliest
+original, whatever the order or batches the copies arrived in. Signatures
 persist in the store, so later batches are compared with the whole archive
 without re-reading it.
 """
@@ -27,6 +28,9 @@ KEYS = "minhash2-bands"  # LSH bucket key -> document, in the store's key index
 META = "minhash2-meta"
 LSH_WEIGHTS = (0.1, 0.9)  # (false positive, false negative) weights for choosing LSH bands
 _WORD = re.compile(r"\w+")
+# Documents re-decided together at most: a wire story copied 10,000 times must not cost
+# 10,000 comparisons per copy (beyond it, the group is cut in breadth-first order).
+GROUP_LIMIT = 64
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
@@ -110,33 +114,95 @@ class Dedup(Stage):
         store.put_state(META, {"bands": layout})
 
     def process_batch(self, batch: Batch) -> None:
+        """Mark duplicates so the result does not depend on arrival order or batches.
+
+        Each new document's *group* (documents linked by LSH candidates at or above the
+        threshold, transitively) is re-decided as if all its members had arrived together
+        in canonical order (published, id): the earliest member is the original, each later
+        one points at the root of its most similar earlier member. A stored copy whose
+        original changes (an earlier copy arrived later) is re-pointed here, in the
+        batch's transaction.
+        """
         store = batch.store
         self._index_stored(store)
         fresh: dict[str, dict] = {}  # this batch's documents, not yet in the state table
+        stored: dict[str, dict] = {}  # stored documents' states read (and maybe re-pointed) so far
+        moved: set[str] = set()  # stored documents whose original changed
         replaced = set(store.get_states(STATE, [d.id for d in batch.documents]))
         if replaced:  # a new version replaces the old signature
             store.remove_keys(KEYS, sorted(replaced))
         for doc in batch.documents:
             sig = doc.extra.pop("_minhash", None) or signature(doc.text, self.num_perm)
-            mh = _minhash(sig, self.num_perm)
             keys = self._keys(sig)
             if doc.id in fresh:  # the same id twice in one batch: the later version wins
                 store.remove_keys(KEYS, [doc.id])
-            others = sorted({t for _, t in store.lookup_keys(KEYS, keys)} - {doc.id})
-            known = {o: fresh[o] for o in others if o in fresh}
-            known.update(store.get_states(STATE, [o for o in others if o not in fresh]))
-            best, best_sim = None, 0.0
+            fresh[doc.id] = {"sig": sig.hex(), "root": doc.id, "pub": doc.published}
+            stored.pop(doc.id, None)
+            store.add_keys(KEYS, ((k, doc.id) for k in keys))
+            group = self._group(store, doc.id, fresh, stored)
+            for member, (root, sim) in self._decide(group).items():
+                state = group[member]
+                if (state["root"], state.get("sim")) != (root, sim):
+                    state["root"], state["sim"] = root, sim
+                    if member not in fresh:
+                        moved.add(member)
+        for doc in batch.documents:
+            self._mark(doc, fresh[doc.id])
+        if moved:
+            docs = list(store.iter_documents(sorted(moved)))
+            for doc in docs:
+                self._mark(doc, stored[doc.id])
+            store.update_documents(docs, ("duplicate_of", "flags"))
+            fresh.update({i: stored[i] for i in moved})
+        store.put_state(STATE, fresh)
+
+    @staticmethod
+    def _mark(doc: Document, state: dict) -> None:
+        doc.duplicate_of = state["root"] if state["root"] != doc.id else None
+        doc.flags.pop("duplicate", None)
+        if doc.duplicate_of:
+            sim = state.get("sim") or 0.0
+            doc.flag("duplicate", sim, [f"~{sim:.0%} of word 5-grams shared with {doc.duplicate_of}"])
+
+    def _group(self, store, start: str, fresh: dict[str, dict], stored: dict[str, dict]) -> dict[str, dict]:
+        """The documents linked to `start` (candidates at or above the threshold, transitively),
+        at most GROUP_LIMIT of them, read through `fresh` then `stored` then the store."""
+        group = {start: fresh[start]}
+        queue = [start]
+        while queue and len(group) < GROUP_LIMIT:
+            current = queue.pop(0)
+            sig = bytes.fromhex(group[current]["sig"])
+            mh = _minhash(sig, self.num_perm)
+            others = sorted({t for _, t in store.lookup_keys(KEYS, self._keys(sig))} - set(group))
+            missing = [o for o in others if o not in fresh and o not in stored]
+            if missing:
+                states = store.get_states(STATE, missing)
+                unknown = [o for o, v in states.items() if "pub" not in v]  # written before "pub" was kept
+                if unknown:
+                    published = {d.id: d.published for d in store.iter_documents(unknown)}
+                    for o in unknown:
+                        states[o]["pub"] = published.get(o)
+                stored.update(states)
             for other in others:
-                if other not in known:
+                state = fresh.get(other) or stored.get(other)
+                if state is None or len(group) >= GROUP_LIMIT:
                     continue
-                sim = mh.jaccard(_minhash(bytes.fromhex(known[other]["sig"]), self.num_perm))
-                root = known[other]["root"]
+                if mh.jaccard(_minhash(bytes.fromhex(state["sig"]), self.num_perm)) >= self.threshold:
+                    group[other] = state
+                    queue.append(other)
+        return group
+
+    def _decide(self, group: dict[str, dict]) -> dict[str, tuple[str, float | None]]:
+        """member -> (root, similarity to its closest earlier member), in canonical order."""
+        order = sorted(group, key=lambda i: (group[i].get("pub") is None, group[i].get("pub") or "", i))
+        hashes = {i: _minhash(bytes.fromhex(group[i]["sig"]), self.num_perm) for i in order}
+        out: dict[str, tuple[str, float | None]] = {}
+        for n, member in enumerate(order):
+            best, best_sim = None, 0.0
+            for earlier in order[:n]:
+                sim = hashes[member].jaccard(hashes[earlier])
+                root = out[earlier][0]
                 if sim >= self.threshold and (sim > best_sim or (sim == best_sim and root < best)):
                     best, best_sim = root, sim
-            doc.duplicate_of = best if best != doc.id else None
-            doc.flags.pop("duplicate", None)
-            if doc.duplicate_of:
-                doc.flag("duplicate", best_sim, [f"~{best_sim:.0%} of word 5-grams shared with {best}"])
-            fresh[doc.id] = {"sig": sig.hex(), "root": doc.duplicate_of or doc.id}
-            store.add_keys(KEYS, ((k, doc.id) for k in keys))
-        store.put_state(STATE, fresh)
+            out[member] = (best, round(best_sim, 3)) if best is not None else (member, None)
+        return out

@@ -82,6 +82,34 @@ class Entities(Stage):
         self._touched_docs.update(d.id for d in batch.documents)
         batch.notes["canonical_name"] = linker.canonical_name
 
+    # --- names as the quotes stage saw them (so analysis is a function of the final memory) ---
+
+    def name_snapshot(self, doc_ids) -> dict[str, str | None]:
+        """name key -> canonical name now, for the keys the linker holds for `doc_ids`
+        (the names the quotes stage just gave their speakers)."""
+        if self.linker is None:
+            return {}
+        keys = {row[0] for d in doc_ids for row in self.linker._contrib.get(d, [])}
+        return {key: self._name(key) for key in keys}
+
+    def known_names(self) -> dict[str, str | None]:
+        """name key -> canonical name for every key in memory."""
+        return {} if self.linker is None else {key: self._name(key) for key in self.linker._key2id}
+
+    def renamed(self, before: dict[str, str | None]) -> set[str]:
+        """Keys of `before` whose canonical name is now different."""
+        return {key for key, name in before.items() if self._name(key) != name}
+
+    def documents_of(self, keys) -> set[str]:
+        """Documents mentioning any of these name keys."""
+        linker = self.linker
+        wanted = set(keys)
+        return {d for d, rows in linker._contrib.items() if any(row[0] in wanted for row in rows)} if linker else set()
+
+    def _name(self, key: str) -> str | None:
+        entity_id = self.linker._key2id.get(key)
+        return self.linker._entities[entity_id].name() if entity_id in self.linker._entities else None
+
     def finish(self, store) -> None:
         if self.linker is None or not self._touched_docs:
             return

@@ -87,8 +87,10 @@ def _overlap(a: set[str], b: set[str], idf: dict[str, float]) -> tuple[float, in
     """
     small = a if len(a) <= len(b) else b
     shared = a & b
-    total = sum(idf.get(w, 1.0) for w in small)
-    return (sum(idf.get(w, 1.0) for w in shared) / total if total else 0.0), len(shared)
+    # fsum: exactly rounded whatever the set's iteration order (which follows the process's
+    # string hash seed), so equal scores tie exactly in every process.
+    total = math.fsum(idf.get(w, 1.0) for w in small)
+    return (math.fsum(idf.get(w, 1.0) for w in shared) / total if total else 0.0), len(shared)
 
 
 def _soft_overlap(a: set[str], b: set[str]) -> tuple[float, int]:
@@ -193,17 +195,19 @@ def _affinity(a: set[str], b: set[str], idf: dict[str, float]) -> tuple[float, i
     if not small:
         return 0.0, 0
     big = big | {_GLOSSARY[w] for w in big if w in _GLOSSARY}
-    total = found = 0.0
+    weights: list[float] = []
+    found_weights: list[float] = []
     hits = 0
     for w in small:
         weight = idf.get(w, 1.0)
-        total += weight
+        weights.append(weight)
         if w in big or _GLOSSARY.get(w) in big or (
             not w.isdigit() and len(w) >= 5
             and any(fuzz.ratio(w, v) >= 80 for v in big if not v.isdigit() and len(v) >= 5)
         ):
-            found += weight
+            found_weights.append(weight)
             hits += 1
+    total, found = math.fsum(weights), math.fsum(found_weights)  # order-free, as in _overlap
     return (found / total if total else 0.0), hits
 
 
