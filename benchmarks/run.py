@@ -39,6 +39,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "src"))  # this checkout's storyline, installed or not
 
 import corpus  # noqa: E402
 import peers  # noqa: E402
