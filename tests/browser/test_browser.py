@@ -86,8 +86,10 @@ def test_browser_panel_slices_by_code_point_like_python(web_page, live_server):
         document.querySelector('.briefing').appendChild(a);
     }""", [start, end])
     page.click("#probe")
-    page.wait_for_function("document.querySelector('#source-panel mark') && "
-                           "document.querySelector('#source-panel .panel-doc strong').textContent.includes('Ærø')")
+    # Selectors, not wait_for_function: its in-page polling evaluates a string, which our CSP
+    # (no 'unsafe-eval') blocks whenever the first check is not yet true.
+    page.wait_for_selector("#source-panel .panel-doc strong:has-text('Ærø')")
+    page.wait_for_selector("#source-panel mark")
     assert page.locator("#source-panel mark").inner_text() == doc["text"][start:end]
 
 
