@@ -4,7 +4,7 @@ embedding path must reach >= 80 % of it).
     python benchmarks/model_speed.py STORE.db MODEL [--limit N]
 
 Reads each current document's headline and text from a SQLite store, builds the text the
-embed stage encodes (`storyline.stages.embed.dense`), and times the encoder alone on all
+embed stage encodes (`storyline.stages.embed.dense_text`), and times the encoder alone on all
 cores: one session with one thread per core, one text at a time and in batches of 16; the
 faster of the two counts (the model's best, so the ratio does not flatter the pipeline).
 Prints one JSON line.
@@ -26,11 +26,12 @@ if __name__ == "__main__":
     parser.add_argument("--limit", type=int, default=2500)
     args = parser.parse_args()
     from storyline.embeddings import Encoder
+    from storyline.stages.embed import dense_text
 
     with sqlite3.connect(args.db) as conn:
         rows = conn.execute("SELECT title, text FROM documents WHERE current = 1 ORDER BY id LIMIT ?",
                             (args.limit,)).fetchall()
-    texts = [(f"{title}.\n{text}" if title else text)[:4000] for title, text in rows]
+    texts = [dense_text(title, text) for title, text in rows]
     if not texts:
         sys.exit(f"{args.db}: no documents to encode")
     encoder = Encoder(args.model, threads=os.cpu_count() or 1)

@@ -312,12 +312,8 @@ def _ingest_chunk(store: Store, pipeline: Pipeline, engine: Engine, chunk: list[
                 if on_warning:
                     on_warning(message)
                 continue
-            status = store.document_status(item.id, item.raw_sha256)
-            if status == "unchanged":
-                report.unchanged += 1
-                continue
-            item.extra["_status"] = status
-            todo.append(item)
+            if _still_to_store(store, item, report):
+                todo.append(item)
         if todo:
             started = _Inflight(todo, engine.submit_documents(pipeline, todo, "ingest"))
             if inflight:
@@ -330,48 +326,40 @@ def _ingest_chunk(store: Store, pipeline: Pipeline, engine: Engine, chunk: list[
     return inflight
 
 
-def _foreign_writes(store: Store, pipeline: Pipeline) -> bool:
-    """Take the store's batch lock; True unless this pipeline wrote the store's last batch.
-
-    Another process (or this run's first batch racing one) may have stored some of our
-    documents since they were checked, and batch stages' caches (dedup's LSH index,
-    event profiles) may miss its writes: those stages are rebuilt to reload from the store.
-    """
+def _lock_batch(store: Store, pipeline: Pipeline) -> None:
+    """Take the store's batch lock; rebuild the batch stages if another process wrote since
+    this pipeline's last batch (their caches, dedup's LSH index and event profiles, would
+    miss its writes)."""
     lock = getattr(store, "lock_batch", None)
     if lock is None:
-        return False
+        return
     generation = lock()
     if pipeline.generation is not None and generation != pipeline.generation:
         pipeline.reset_batch_stages()
-    foreign = generation != pipeline.generation
     # Set before the batch commits: after a rollback the next batch sees a mismatch and
     # rebuilds, which is right anyway (the stages' caches saw the lost batch).
     pipeline.generation = generation + 1
-    return foreign
 
 
-def _recheck(store: Store, results: list, report: IngestReport) -> list:
-    """Drop documents another process stored while ours were being processed."""
-    kept = []
-    for result in results:
-        doc = result[0]
-        status = store.document_status(doc.id, doc.raw_sha256)
-        if status == "unchanged":
-            report.unchanged += 1
-            continue
-        doc.extra["_status"] = status
-        kept.append(result)
-    return kept
+def _still_to_store(store: Store, doc: Document, report: IngestReport) -> bool:
+    """Whether `doc` is new or a new version (noted in `doc.extra["_status"]`); an
+    unchanged one is counted and skipped."""
+    status = store.document_status(doc.id, doc.raw_sha256)
+    if status == "unchanged":
+        report.unchanged += 1
+        return False
+    doc.extra["_status"] = status
+    return True
 
 
 def _store_results(store, pipeline, inflight: _Inflight, report, on_reject, on_warning) -> None:
     results = inflight.collect()
     docs: list[Document] = []
     with store.transaction():
+        _lock_batch(store, pipeline)
         # Statuses were read before the previous batch (or another process) committed: a
         # document may since have been stored, or have become a new version.
-        _foreign_writes(store, pipeline)
-        results = _recheck(store, results, report)
+        results = [r for r in results if _still_to_store(store, r[0], report)]
         for doc, problems, reason in results:
             for stage_name, error, message in problems:
                 store.put_problem(stage_name, doc.id, error, message)

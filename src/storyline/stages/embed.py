@@ -47,7 +47,7 @@ from typing import Any
 from storyline.model import Document
 from storyline.registry import Stage, stage
 
-__all__ = ["EMBED_KEY", "EMBED_VERSION", "dense", "embed", "features", "STOP_WORDS"]
+__all__ = ["EMBED_KEY", "EMBED_VERSION", "dense", "dense_text", "embed", "features", "STOP_WORDS"]
 
 EMBED_KEY = "embed"
 EMBED_VERSION = 1
@@ -342,6 +342,11 @@ def dense(doc: Document, model: str) -> list[float]:
     (cosines move by < 1e-3; the stored JSON is a third the size)."""
     from storyline.embeddings import load
 
-    text = f"{doc.title}.\n{doc.text}" if doc.title else doc.text
-    vector = load(model).encode([text[:4000]])[0]  # 4,000 characters hold far more than 128 word pieces
+    vector = load(model).encode([dense_text(doc.title, doc.text)])[0]
     return [round(float(x), 4) for x in vector]
+
+
+def dense_text(title: str | None, text: str) -> str:
+    """What the sentence encoder reads: headline and text, cut at 4,000 characters (far more
+    than its 128 word pieces)."""
+    return (f"{title}.\n{text}" if title else text)[:4000]

@@ -403,7 +403,7 @@ class _DocVec:
     conf: tuple[float, ...] | None = None
 
     def weight(self, i: int) -> float:
-        return self.conf[i] if self.conf and i < len(self.conf) else 1.0  # dense: no floor
+        return self.conf[i] if self.conf else 1.0
 
 
 _CHANNELS = ("terms", "lead", "names", "nums", "dense")
@@ -789,11 +789,12 @@ class EventIndex:
         nums.update({f"d{d}": idf(f"{NUM_PREFIX}d{d}") for d in feats.get("dates", ())})
         # Evidence mass of each channel (IDF-weighted norm before normalising): one common
         # number ("2") or two stray words make a unit vector as long as a full report's.
-        floors = (s.term_floor, s.lead_floor, s.name_floor, s.number_floor)
+        # The dense channel, a sentence vector, has no floor.
+        dense = {str(i): float(x) for i, x in enumerate(feats.get("dense") or ())}
+        floors = (s.term_floor, s.lead_floor, s.name_floor, s.number_floor, 0.0)
         conf = tuple(min(1.0, _norm(v) / (f * self._max_idf)) if f > 0 else 1.0
-                     for v, f in zip((terms, lead, names, nums), floors))
-        terms, lead, names, nums = _unit(terms), _unit(lead), _unit(names), _unit(nums)
-        dense = _unit({str(i): float(x) for i, x in enumerate(feats.get("dense") or ())})
+                     for v, f in zip((terms, lead, names, nums, dense), floors))
+        terms, lead, names, nums, dense = map(_unit, (terms, lead, names, nums, dense))
         keys = [NAME_PREFIX + k for k in sorted(names, key=lambda k: (-names[k], k))[: s.index_names]]
         # A term no other document has cannot find anything; the centroid still holds it.
         shared = [t for t in terms if idf(TERM_PREFIX + t) < self._max_idf]
@@ -803,7 +804,7 @@ class EventIndex:
         if top is not None and counts[top] < s.top_name_count:
             top = None
         return _DocVec(doc_id, terms, lead, names, nums, dense, keys, feats.get("lang"), feats.get("date"), top,
-                       conf=None if conf == (1.0, 1.0, 1.0, 1.0) else conf)
+                       conf=None if all(c == 1.0 for c in conf) else conf)
 
     def _similarity(self, vec: _DocVec, prof: EventProfile, merge: bool = False) -> float:
         """Similarity of unit vectors `vec` to the centroids of `prof`, in [0, 1].
