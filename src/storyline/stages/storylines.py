@@ -203,22 +203,25 @@ class StorylineIndex:
         ranked = sorted(hits, key=lambda i: (-hits[i], i))[: s.max_candidates]
         resolved = self.state.resolve(ranked)
         best, best_score = None, -1.0
+        common = self._common(names)  # once per event, not per candidate
         for sid in sorted(set(resolved.values()) - {exclude}):
             sl = self._load(sid)
             if sl is None or not sl.events or sl.events == [ev.id]:
                 continue
-            score = self._match(names, terms, sl)
+            score = self._match(names, terms, sl, common)
             if score is not None and score > best_score:
                 best, best_score = sl, score
         return best
 
-    def _match(self, names, terms, sl: StorylineProfile) -> float | None:
-        """The criterion of the module docstring; the name cosine when it holds, else None."""
+    def _match(self, names, terms, sl: StorylineProfile, common: set[str]) -> float | None:
+        """The criterion of the module docstring (`common`: the archive's common names among
+        `names`); the name cosine when it holds, else None."""
         s = self.settings
-        shared = set(names) & {k for k, v in sl.names.items() if v > 1e-9}
+        got = sl.names.get
+        shared = {k for k in names if got(k, 0.0) > 1e-9}
         if len(shared) < s.min_shared_names:
             return None
-        specific = shared - self._common(shared)
+        specific = shared - common
         if len(specific) < s.min_shared_names:
             return None
         nn, nt = _norm(sl.names), _norm(sl.terms)

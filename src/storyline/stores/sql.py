@@ -596,6 +596,8 @@ class SQLStore:
 def _dump_state(value: Any) -> bytes:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return b"B" + bytes(value)
+    if type(value) is int:  # most state rows are counts (document frequencies): skip the encoder
+        return b"J%d" % value
     return b"J" + dumps(value).encode()
 
 
