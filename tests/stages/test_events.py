@@ -232,3 +232,43 @@ def test_events_a_report_left_alone_joins_the_event_it_fits():
     assert doc_event["q-en2"] == doc_event["q-en"]
     assert doc_event["v-en"] != doc_event["q-en"]
     assert touched[doc_event["q-en"]].members == 4
+
+
+@pytest.mark.parametrize("per_doc, expected", [(3, 3), (0, 6)])
+def test_events_an_undated_report_reopens_only_its_closest_events(per_doc, expected):
+    # Six yearly reports of one kind are six events; an undated report (no time window)
+    # reaches all of them, and reopening all would let one document re-cluster the archive.
+    from storyline.stages.events import EventSettings
+
+    index = EventIndex(settings=EventSettings(reopen_per_doc=per_doc))
+    for year in range(2018, 2024):
+        index.assign([make(f"q-{year}", QUAKE_EN, published=f"{year}-03-05")])
+    assert len(set(index.event_of([f"q-{y}" for y in range(2018, 2024)]).values())) == 6
+    reopened = []
+    original = index._reopen
+    index._reopen = lambda *a: reopened.append(original(*a)) or reopened[-1]
+    index.assign([make("undated", QUAKE_EN_2, published=None)])
+    assert len(reopened[0]) == expected
+
+
+@pytest.mark.parametrize("max_span, chained", [(30.0, False), (1e9, True)])
+def test_events_weekly_reports_of_one_kind_do_not_chain_into_one_event(max_span, chained):
+    # Each report is a week after the previous one, close enough to join the event as it
+    # stands; without a bound on an event's span, twelve weeks become one "happening".
+    from datetime import date, timedelta
+
+    from storyline.stages.events import EventSettings
+
+    index = EventIndex(settings=EventSettings(max_span_days=max_span))
+    ids = []
+    for week in range(12):
+        day = (date(2024, 1, 1) + timedelta(weeks=week)).isoformat()
+        ids.append(f"w{week}")
+        index.assign([make(ids[-1], QUAKE_EN if week % 2 else QUAKE_EN_2, published=day)])
+    groups = {}
+    for doc, event in index.event_of(ids).items():
+        assert event.startswith("ev-")  # a cluster merged inside a batch never leaks its temporary id
+        groups.setdefault(event, []).append(int(doc[1:]))
+    assert (len(groups) == 1) is chained
+    if not chained:
+        assert all(max(g) - min(g) <= 4 for g in groups.values())  # 4 weeks: at most 28 days

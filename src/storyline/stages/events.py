@@ -14,7 +14,9 @@ them and never re-clusters the archive, only the batch's neighbourhood:
    document is bounded whatever the archive size. Candidates a new document
    nearly reaches (`reopen_factor * threshold`) and that have at most
    `reopen_max_members` members are *reopened*: their members are clustered
-   again together with the batch.
+   again together with the batch (each document reopens at most its
+   `reopen_per_doc` closest events, the batch at most `reopen_budget` documents
+   per new one).
 3. The open documents are seeded into clusters by average link over all their
    pairs (`link_method`, cut at `link_threshold`): it depends on the set of open
    documents only, not on their order, so batches cut or ordered differently
@@ -38,7 +40,8 @@ terms (headline and lede), name keys (capitalised words) and number anchors
 with little evidence (a single common number) counts less. Across
 languages names and numbers decide alone, against `cross_lingual_threshold`;
 different protagonists (each side's most-mentioned name absent from the other)
-halve it; publication dates far apart decay it.
+halve it; publication dates far apart decay it, and no event spans more than
+`max_span_days` from its first to its last report.
 
 Everything the index knows lives behind `EventState` (a small protocol of plain
 dicts and strings); `MemoryState` implements it in memory and converts to and
@@ -58,8 +61,10 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -114,11 +119,15 @@ class EventSettings:
     link_max_docs: int = 3000  # above this many open documents, fall back to the single pass
     time_window_days: float = 3.0  # published dates this far outside an event's range cost nothing
     time_decay_days: float = 10.0  # beyond it, similarity decays by e every this many days
+    # No event spans more days than this (first to last report): without a bound, formulaic
+    # reports (a weekly market wrap, a re-run story) chain into one event across months.
+    max_span_days: float = 30.0
     conflict_penalty: float = 0.5  # similarity factor when the main names differ (see _similarity)
     top_name_count: int = 5  # a text's main name must occur this often to count
     reopen_max_members: int = 200  # events up to this size are re-clustered with a new batch
     reopen_factor: float = 0.8  # reopen an event when a new document reaches this x threshold
     reopen_budget: int = 10  # reopened documents per new document, at most
+    reopen_per_doc: int = 3  # events one new document may reopen, its closest first (0: no limit)
     split_threshold: float = 0.40  # split an event whose two halves are less similar than this
     split_seeds: int = 2  # 2-means starts tried per event
     split_min: int = 2  # smallest group of new documents that may split off an event
@@ -175,6 +184,13 @@ class EventProfile:
         if channel not in cache:
             cache[channel] = _norm(getattr(self, channel))
         return cache[channel]
+
+    def top_name(self) -> str | None:
+        """The strongest name of the centroid, cached like `norm`."""
+        cache = self.__dict__.setdefault("_norms", {})
+        if "_top" not in cache:
+            cache["_top"] = max(self.names, key=lambda k: (self.names[k], k)) if self.names else None
+        return cache["_top"]
 
     def touch(self) -> None:
         """Forget cached norms after the centroids changed."""
@@ -357,13 +373,14 @@ def _unit(vec: dict[str, float]) -> dict[str, float]:
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b[k] for k, v in a.items() if k in b)
+    # The shared keys come from C (set intersection); fsum makes the result independent of
+    # the set's hash-seeded order, so runs stay reproducible across processes.
+    shared = a.keys() & b.keys()
+    return math.fsum(map(operator.mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
 
 
 def _norm(vec: dict[str, float]) -> float:
-    return math.sqrt(sum(v * v for v in vec.values()))
+    return math.hypot(*vec.values())
 
 
 def _cos(a: dict[str, float], b: dict[str, float], na: float | None = None, nb: float | None = None) -> float:
@@ -373,8 +390,13 @@ def _cos(a: dict[str, float], b: dict[str, float], na: float | None = None, nb: 
 
 
 def _add(into: dict[str, float], vec: dict[str, float], sign: float = 1.0) -> None:
-    for k, v in vec.items():
-        into[k] = into.get(k, 0.0) + sign * v
+    get = into.get
+    if sign == 1.0:
+        for k, v in vec.items():
+            into[k] = get(k, 0.0) + v
+    else:
+        for k, v in vec.items():
+            into[k] = get(k, 0.0) + sign * v
 
 
 def _top(vec: dict[str, float], n: int) -> dict[str, float]:
@@ -536,6 +558,7 @@ def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
         gap = np.abs(days[:, None] - days[None, :])
         late = ~np.isnan(gap) & (gap > s.time_window_days)
         sim[late] *= np.exp(-(gap[late] - s.time_window_days) / s.time_decay_days)
+        sim[~np.isnan(gap) & (gap > s.max_span_days)] = 0.0
     np.fill_diagonal(sim, 1.0)
     return sim
 
@@ -560,17 +583,34 @@ def _link_groups(vecs: list[_DocVec], s: EventSettings) -> list[list[str]]:
     return list(groups.values())  # insertion order: by first member
 
 
+@functools.lru_cache(maxsize=65536)
+def _day(date: str) -> int | None:
+    """Day number of an ISO date (its first ten characters); None when unreadable."""
+    try:
+        return _date.fromisoformat(date[:10]).toordinal()
+    except ValueError:
+        return None
+
+
 def _days_outside(date: str, first: str, last: str) -> float:
     """Days from `date` to the range [first, last] (0 inside); 0 when a date is unreadable."""
-    try:
-        d, a, b = (_date.fromisoformat(x[:10]) for x in (date, first, last))
-    except ValueError:
+    d, a, b = _day(date), _day(first), _day(last)
+    if d is None or a is None or b is None:
         return 0.0
     if d < a:
-        return float((a - d).days)
+        return float(a - d)
     if d > b:
-        return float((d - b).days)
+        return float(d - b)
     return 0.0
+
+
+def _span(vec: _DocVec, prof: EventProfile) -> float:
+    """Days from the earliest to the latest date of a document (or centroid) and an event
+    together; 0 when a date is missing or unreadable."""
+    days = [_day(d) for d in (vec.date, vec.last, prof.first, prof.last) if d]
+    if None in days or len(days) < 3:
+        return 0.0
+    return float(max(days) - min(days))
 
 
 def _gap(vec: _DocVec, prof: EventProfile) -> float:
@@ -618,6 +658,8 @@ class EventIndex:
         self.settings = settings or EventSettings()
         self.merges: list[Merge] = []
         self.moves: list[tuple[str, str, str]] = []  # (doc id, from event, to event), last batch
+        self._loaded: dict[str, EventProfile] = {}  # profiles read in this batch (see `_load`)
+        self._merged_temps: dict[str, str] = {}  # temporary cluster -> the one it merged into
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -636,6 +678,8 @@ class EventIndex:
         """
         s = self.settings
         self.merges = []
+        self._loaded = {}
+        self._merged_temps = {}
         batch = self.state.next_batch()
         raw = self.state.doc_events(d.id for d in docs)
         res = self.state.resolve(set(raw.values()))
@@ -659,8 +703,13 @@ class EventIndex:
         n = self.state.n_docs()
         df = self.state.df(counts)
 
+        idf_of: dict[str, float] = {}  # reopened documents repeat the batch's keys
+
         def idf(key: str) -> float:
-            return 1.0 + math.log((n + 1) / (df.get(key, 0) + 1))
+            value = idf_of.get(key)
+            if value is None:
+                value = idf_of[key] = 1.0 + math.log((n + 1) / (df.get(key, 0) + 1))
+            return value
 
         self._max_idf = 1.0 + math.log((n + 1) / 2) - 1e-9  # idf of a term in one document
 
@@ -697,6 +746,7 @@ class EventIndex:
         if s.refine_rounds and len(vecs) > 1:
             self._refine(vecs, doc_event, touched, changed, batch)
         changed |= self._merge_changed(touched, changed, batch)
+        doc_event = {d: self._surviving(e) for d, e in doc_event.items()}
         # 3. New clusters take the ids of the events whose documents they hold.
         names = self._name(touched, changed, old_members, batch, dates, doc_event)
         doc_event = {d: names.get(e, e) for d, e in doc_event.items()}
@@ -831,8 +881,7 @@ class EventIndex:
         if vec.top_name and prof.names and vec.names:
             # Different protagonists: the text's most-mentioned name never occurs in the event
             # and the event's strongest name never occurs in the text.
-            prof_top = max(prof.names, key=lambda k: (prof.names[k], k))
-            if prof.names.get(vec.top_name, 0.0) <= 1e-9 and prof_top not in vec.names:
+            if prof.names.get(vec.top_name, 0.0) <= 1e-9 and prof.top_name() not in vec.names:
                 score *= s.conflict_penalty
         plang = prof.lang
         if vec.lang and plang and vec.lang != plang:
@@ -843,6 +892,8 @@ class EventIndex:
                 cross = (s.name_weight * parts.get("names", 0) + s.number_weight * parts.get("nums", 0)) / w
                 score = max(score, cross * s.threshold / s.cross_lingual_threshold)
         if vec.date and prof.first and prof.last:
+            if _span(vec, prof) > s.max_span_days:
+                return 0.0
             gap = _gap(vec, prof)
             if gap > s.time_window_days:
                 # Reports of one happening cluster in time; a month later it is news of its own.
@@ -856,7 +907,8 @@ class EventIndex:
         if not (vec.date and prof.first and prof.last):
             return False
         floor = min(s.reopen_factor * s.threshold, s.merge_threshold)
-        return _gap(vec, prof) > s.time_window_days - s.time_decay_days * math.log(floor)
+        return (_gap(vec, prof) > s.time_window_days - s.time_decay_days * math.log(floor)
+                or _span(vec, prof) > s.max_span_days)
 
     def _candidates(self, keys: list[str], exclude: str | None = None) -> list[str]:
         hits: Counter[str] = Counter()
@@ -872,8 +924,12 @@ class EventIndex:
         res = self.state.resolve(ids)
         best, best_score = None, -1.0
         for i in sorted(set(res.values())):
-            prof = touched.get(i) or self._load(i, near=vec)
-            if prof is None or not prof.members or self._too_far(vec, prof):
+            prof = touched.get(i)
+            if prof is None:
+                prof = self._load(i, near=vec)  # checks the dates itself
+            elif self._too_far(vec, prof):
+                continue
+            if prof is None or not prof.members:
                 continue
             touched.setdefault(i, prof)
             score = self._similarity(vec, prof)
@@ -966,6 +1022,7 @@ class EventIndex:
         reach: dict[str, float] = {}
         for vec in vecs.values():
             ids = self.state.resolve(self._candidates(vec.keys))
+            near: list[tuple[float, str]] = []
             for eid in sorted(set(ids.values())):
                 prof = touched.get(eid) or self._load(eid, near=vec)
                 if (prof is None or not prof.members or prof.members > s.reopen_max_members
@@ -973,8 +1030,13 @@ class EventIndex:
                     continue
                 touched[eid] = prof
                 score = self._similarity(vec, prof)
-                if score >= s.reopen_factor * s.threshold and score > reach.get(eid, -1.0):
-                    reach[eid] = score
+                if score >= s.reopen_factor * s.threshold:
+                    near.append((-score, eid))
+            near.sort()
+            # Each document reopens only the events it is closest to: an undated one (no time
+            # window) reaches every report of its kind, and would fill the batch's budget alone.
+            for neg, eid in near[: s.reopen_per_doc or None]:
+                reach[eid] = max(reach.get(eid, -1.0), -neg)
         # The closest events first, up to a budget of documents per new document, so a batch
         # never costs more than a bounded multiple of its own size.
         budget = s.reopen_budget * len(vecs)
@@ -1072,6 +1134,12 @@ class EventIndex:
             changed.add(old)
         return names
 
+    def _surviving(self, event_id: str) -> str:
+        """The cluster a temporary one merged into (through chains of merges)."""
+        while event_id in self._merged_temps:
+            event_id = self._merged_temps[event_id]
+        return event_id
+
     def _score(self, vec: _DocVec | None, prof: EventProfile | None) -> float:
         """Similarity of a document to its final event, for the record (1.0 for founders/copies)."""
         if vec is None or prof is None or prof.members <= 1:
@@ -1166,13 +1234,17 @@ class EventIndex:
         """The profile of an event (through redirects); None when unknown or, given `near`,
         when its dates are too far from that document's to matter."""
         eid = self.state.resolve([event_id])[event_id]
-        got = self.state.get_profiles([eid]).get(eid)
-        if not got:
-            return None
-        if near is not None and near.date and got.get("first") and got.get("last"):
-            if self._too_far(near, EventProfile(id=eid, founder="", born=0, first=got["first"], last=got["last"])):
+        prof = self._loaded.get(eid)
+        if prof is None:
+            got = self.state.get_profiles([eid]).get(eid)
+            if not got:
                 return None
-        return EventProfile.from_dict(got)
+            # One object per event within a batch: callers keep what they change in `touched`,
+            # which then holds this same object.
+            prof = self._loaded[eid] = EventProfile.from_dict(got)
+        if near is not None and self._too_far(near, prof):
+            return None
+        return prof
 
     def _known_event(self, doc_id: str | None) -> str | None:
         if not doc_id:
@@ -1270,7 +1342,12 @@ class EventIndex:
         new_keys = [k for k in absorbed.keys if k not in survivor.keys]
         survivor.keys.extend(new_keys)
         self.state.post({k: [survivor.id] for k in new_keys}, s.posting_limit)
-        self.state.redirect(absorbed.id, survivor.id)
+        if absorbed.id.startswith(_TEMP):
+            # A temporary id never leaves `assign`: no stored redirect (a later batch reuses
+            # the id), its documents follow in `assign`.
+            self._merged_temps[absorbed.id] = survivor.id
+        else:
+            self.state.redirect(absorbed.id, survivor.id)
         absorbed.members = 0
         absorbed.docs = []
 
