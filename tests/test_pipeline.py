@@ -12,6 +12,7 @@ from storyline.errors import ConfigError
 from storyline.model import Document
 from storyline.pipeline import STAGES, Pipeline, canonical_order, check_order, ingest
 from storyline.registry import REGISTRY, Stage, stage
+from storyline.settings import load_settings
 
 
 def test_pipeline_lists_every_registered_stage_once():
@@ -79,6 +80,25 @@ def test_pipeline_stage_bug_becomes_a_recorded_problem(settings):
         Document(id="x", raw=b"Title here\n\nSome article text that is long enough to keep.", format="text"), "ingest")
     assert problems == [("broken", "ValueError", "boom")] and reason is None
     assert doc.text  # later stages still ran
+
+
+def test_pipeline_model_loading_does_not_count_against_the_time_budget(settings):
+    class SlowToLoad(Stage):
+        name = "slow_to_load"
+        loaded = False
+
+        def process(self, doc):
+            if not SlowToLoad.loaded:  # a lazily loaded model: the first call pays for it
+                import time
+                time.sleep(1.5)
+                SlowToLoad.loaded = True
+            return doc
+
+    pipeline = Pipeline(load_settings(environ={}, overrides={"ingest.doc_timeout": 1.0}))
+    pipeline.stages.insert(3, SlowToLoad(settings))
+    doc, problems, reason = pipeline.process_document(
+        Document(id="x", raw=b"Title here\n\nSome article text that is long enough to keep.", format="text"), "ingest")
+    assert reason is None and not problems and doc.text
 
 
 def test_pipeline_input_order_does_not_change_results(tmp_path, settings):

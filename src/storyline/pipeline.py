@@ -61,6 +61,12 @@ def check_order(names: Iterable[str]) -> None:
         available.update(cls.assigns)
 
 
+_WARM_UP_PAGE = ("<html><head><title>Harbour bridge reopens</title></head><body><article><p>The harbour "
+                 "bridge in Port Alder reopened on Monday after three weeks of repairs, the city council "
+                 "said.</p><p>\u201cTraffic is back to normal,\u201d said Mayor Lena Brandt.</p></article>"
+                 "</body></html>").encode()
+
+
 class Pipeline:
     """Stage instances built from one Settings, in `STAGES` order."""
 
@@ -70,6 +76,7 @@ class Pipeline:
         self.settings = settings or load_settings()
         self.stages: list[Stage] = [REGISTRY[name](self.settings) for name in names]
         self.generation: int | None = None  # the store's batch generation after our last write
+        self._warm: set[str] = set()  # phases whose stages have loaded their models here
 
     def reset_batch_stages(self) -> None:
         """Rebuild the stages with batch parts, dropping their in-memory caches (another
@@ -78,6 +85,19 @@ class Pipeline:
 
     def phase(self, phase: str) -> list[Stage]:
         return [s for s in self.stages if s.phase == phase]
+
+    def _warm_up(self, phase: str) -> None:
+        """Run the phase once on a small page outside the time budget: stages load their
+        models lazily, and the first real document must not pay for that (with a short
+        budget on a busy machine it was rejected as too slow)."""
+        self._warm.add(phase)
+        doc = Document(id="warm-up", origin="warm-up", format="html", raw=_WARM_UP_PAGE)
+        for stage in self.phase(phase):
+            if stage.has("process"):
+                try:
+                    doc = stage.process(doc)
+                except Exception:  # only a rehearsal: the real document reports its own errors
+                    pass
 
     def process_document(self, doc: Document, phase: str) -> tuple[Document, list[tuple[str, str, str]], str | None]:
         """Run the per-document parts of one phase, within the phase's time budget.
@@ -88,6 +108,8 @@ class Pipeline:
         """
         problems: list[tuple[str, str, str]] = []
         budget = self.settings.ingest.doc_timeout if phase == "ingest" else self.settings.analysis.doc_timeout
+        if budget and phase not in self._warm:
+            self._warm_up(phase)
         current = None
         try:
             with time_limit(budget):
