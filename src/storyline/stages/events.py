@@ -1380,9 +1380,10 @@ class StoreState(MemoryState):
     NS = {"profiles": "ev_profile", "postings": "ev_posting", "docs": "ev_doc", "features": "ev_features",
           "df": "ev_df", "meta": "ev_meta"}
 
-    def __init__(self, store) -> None:
+    def __init__(self, store, cache_entries: int = 50_000) -> None:
         super().__init__()
         self.store = store
+        self.cache_entries = cache_entries
         self._have: dict[str, set[str]] = {table: set() for table in self.NS}
         self._dirty: dict[str, set[str]] = {table: set() for table in self.NS}
         self._gone: set[str] = set()  # deleted profiles
@@ -1521,13 +1522,13 @@ class StoreState(MemoryState):
             store.redirect("storyline" if old.startswith("sl-") else "event", old, new)
         self._new_redirects.clear()
         entries = sum(map(len, (self.profiles, self.postings, self.docs, self.doc_freq, self._final)))
-        if entries > self.CACHE_LIMIT or len(self.features) > self.FEATURES_LIMIT:
+        if entries > self.cache_entries or len(self.features) > self.FEATURES_LIMIT:
             self._drop_cache()
 
-    # Entries kept after a flush; beyond them the (all written) cache is dropped, so a long
-    # ingest holds a bounded working set instead of the whole archive's state. A document's
-    # features (hundreds of weighted terms) weigh more than any other entry.
-    CACHE_LIMIT = 50_000
+    # Beyond `cache_entries` (the `events.cache_entries` setting) the (all written) cache is
+    # dropped, so a long ingest holds a bounded working set instead of the whole archive's
+    # state. A document's features (hundreds of weighted terms) weigh more than any other
+    # entry: few of them are kept.
     FEATURES_LIMIT = 1_000
 
     def _drop_cache(self) -> None:
@@ -1563,7 +1564,7 @@ class Events(Stage):
     def load(self, store) -> EventIndex:
         if self.index is None or self.index.state.store is not store:
             tuned = EventSettings(threshold=self.settings.events.threshold)
-            self.index = EventIndex(StoreState(store), settings=tuned)
+            self.index = EventIndex(StoreState(store, self.settings.events.cache_entries), settings=tuned)
         return self.index
 
     def process_batch(self, batch: Batch) -> None:
