@@ -10,7 +10,7 @@ near-copies of earlier ones (wire copies with an edited lede), so dedup has work
 Formats are mixed like a real archive: JSONL records, HTML pages with navigation
 junk, and plain-text files.
 
-    python benchmarks/corpus.py OUT_DIR 10000 [--seed 1]
+    python benchmarks/corpus.py OUT_DIR 10000 [--seed 1] [--days 730]
 """
 
 from __future__ import annotations
@@ -158,8 +158,9 @@ def _html_page(record: dict) -> str:
             "<footer>© Newsroom. Subscribe to our newsletter.</footer></body></html>")
 
 
-def generate(out: Path, n: int, seed: int = 1) -> dict:
-    """Write `n` synthetic articles under `out`; returns a summary (counts, words, pool)."""
+def generate(out: Path, n: int, seed: int = 1, days: int = 730) -> dict:
+    """Write `n` synthetic articles under `out`, published over `days` days; returns a
+    summary (counts, words, pool)."""
     rng = random.Random(seed)
     pool = load_pool()
     by_group: dict[str, list[int]] = {}
@@ -183,7 +184,7 @@ def generate(out: Path, n: int, seed: int = 1) -> dict:
             made.append(article)
             record = {"id": f"syn-{seed}-{i:07d}", "title": article["title"], "text": article["text"],
                       "source": rng.choice(OUTLETS),
-                      "published": (start + timedelta(days=rng.randrange(730))).isoformat()}
+                      "published": (start + timedelta(days=rng.randrange(days))).isoformat()}
             words += len(record["text"].split())
             kind = rng.random()
             if kind < SHARE_HTML:
@@ -203,7 +204,7 @@ def generate(out: Path, n: int, seed: int = 1) -> dict:
     finally:
         if jsonl:
             jsonl.close()
-    return {"documents": n, **counts, "mean_words": round(words / max(n, 1)), "pool": len(pool),
+    return {"documents": n, **counts, "mean_words": round(words / max(n, 1)), "days": days, "pool": len(pool),
             "pool_has_ecbplus": ecbplus_dir() is not None, "seed": seed}
 
 
@@ -212,8 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--days", type=int, default=730, help="publication dates spread over this many days")
     args = parser.parse_args(argv)
-    print(json.dumps(generate(args.out, args.n, args.seed)))
+    print(json.dumps(generate(args.out, args.n, args.seed, args.days)))
     return 0
 
 
