@@ -503,10 +503,14 @@ def _analyze_storylines(store, pipeline, stamp, wanted, fresh, report, progress)
     seen: dict[str, dict[str, str | None]] = {}  # storyline -> the names its quotes were given
     before: dict[str, str | None] | None = None
     try:
+        if linker is not None and todo:
+            linker.load(store)
+            before = linker.known_names()
+            # All mentions of the storylines to do, linked at once in id order: entities then
+            # do not depend on how the documents were grouped into storylines or ordered.
+            if hasattr(linker, "prelink"):
+                linker.prelink(store, [i for _s, _d, ids in todo for i in ids])
         for storyline_id, digest, ids in todo:
-            if linker is not None and before is None:
-                linker.load(store)
-                before = linker.known_names()
             _analyze_storyline(store, pipeline, stages, stamp, storyline_id, digest, ids, fresh, report)
             done[storyline_id] = digest
             if linker is not None:

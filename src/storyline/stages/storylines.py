@@ -267,7 +267,9 @@ class Storylines(Stage):
     def process_batch(self, batch: Batch) -> None:
         events: EventIndex = batch.notes["event_index"]
         tuned = StorylineSettings(term_threshold=self.settings.storylines.threshold)
-        StorylineIndex(events, tuned).link(batch.documents)
+        # Events this batch re-formed out of older documents only (a split of a reopened
+        # event) have no document in the batch, yet need a storyline too.
+        StorylineIndex(events, tuned).link(batch.documents, event_ids={to for _doc, _frm, to in events.moves})
         sync_store(batch, events, tuned)
 
 

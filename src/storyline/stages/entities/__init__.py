@@ -48,6 +48,8 @@ def link_documents(docs: list[Document], linker: EntityLinker | None = None) -> 
 # --- the stage -------------------------------------------------------------------
 
 STATE_NS, STATE_KEY = "entities", "linker"
+# Documents per `EntityLinker.link` call in `Entities.prelink`: bounds the mentions held at once.
+PRELINK_CHUNK = 5000
 
 
 @stage("entities", phase="analysis", requires=["doc.text", "doc.language"], assigns=["doc.entities"])
@@ -64,6 +66,7 @@ class Entities(Stage):
         self.linker: EntityLinker | None = None
         self._loaded_redirects: dict[str, str] = {}
         self._touched_docs: set[str] = set()
+        self._prelinked: dict[str, list[str | None]] = {}  # doc id -> its mentions' entity ids
 
     def process(self, doc: Document) -> Document:
         return entities(doc)
@@ -76,9 +79,36 @@ class Entities(Stage):
             self._touched_docs |= apply_corrections(store, self.linker, alias_corrections(store))
         return self.linker
 
+    def prelink(self, store, doc_ids) -> None:
+        """Link the mentions of `doc_ids` now, in chunks of documents in id order.
+
+        The linker is online: fed storyline by storyline, its merges followed the order
+        the storylines came in (and which documents shared one), so another arrival
+        order or batching gave other entities. Linked here, before any storyline, the
+        alias memory depends on the set of documents only; `process_storyline` then
+        reuses what this call decided.
+        """
+        linker = self.load(store)
+        ids = sorted(set(doc_ids))
+        for start in range(0, len(ids), PRELINK_CHUNK):
+            payloads = store.get_analysis(ids[start:start + PRELINK_CHUNK])
+            mentions = {d: [EntityMention(**m) for m in p.get("entities", [])] for d, p in payloads.items()}
+            linker.link(mentions)
+            self._prelinked.update({d: [m.entity for m in ms] for d, ms in mentions.items()})
+            self._touched_docs.update(mentions)
+
     def process_storyline(self, batch: Batch) -> None:
         linker = self.load(batch.store)
-        linker.link({d.id: d.entities for d in batch.documents})
+        todo = {}
+        for d in batch.documents:
+            linked = self._prelinked.get(d.id)
+            if linked is not None and len(linked) == len(d.entities):
+                for m, entity_id in zip(d.entities, linked):
+                    m.entity = linker.resolve(entity_id) if entity_id else None
+            else:
+                todo[d.id] = d.entities
+        if todo:
+            linker.link(todo)
         self._touched_docs.update(d.id for d in batch.documents)
         batch.notes["canonical_name"] = linker.canonical_name
 
@@ -136,6 +166,7 @@ class Entities(Stage):
         store.put_records("entity", [_entity_record(e) for e in linker.entities() if e.id in changed])
         store.put_state(STATE_NS, {STATE_KEY: linker.to_state()})
         self._touched_docs.clear()
+        self._prelinked.clear()
         self._loaded_redirects = dict(linker._redirects)
 
 
