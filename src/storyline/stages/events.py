@@ -26,9 +26,10 @@ them and never re-clusters the archive, only the batch's neighbourhood:
    and move each open document to the centroid it now fits best; a document left
    alone then joins the larger event it fits (`adopt_singletons`); then changed
    events merge with their best candidate at `merge_threshold`.
-4. A resulting cluster takes the id of the reopened event whose documents it
-   holds most (so an event that keeps its documents keeps its id); other
-   clusters get `ev-<hash of their first document id>`. A reopened event left
+4. A resulting cluster that holds exactly the documents of a reopened event
+   keeps its id; any other is named after its earliest document (published
+   date, then id): `ev-<hash of that id>`, so the same documents get the same id
+   whatever order or batches they came in. A reopened event left
    empty redirects to where most of its documents went, recorded as a `Merge`,
    so an id once handed out always resolves. Documents the dedup stage marked
    `duplicate_of` an assigned document join that event.
@@ -82,6 +83,7 @@ __all__ = ["EventSettings", "EventProfile", "Assignment", "Merge", "EventState",
 NAME_PREFIX = "n:"
 NUM_PREFIX = "#"
 TERM_PREFIX = "t:"
+COPY_OF = "copy_of"  # the stored features of a copy: only which original it follows
 
 
 @dataclass(frozen=True)
@@ -661,6 +663,8 @@ class EventIndex:
         self.moves: list[tuple[str, str, str]] = []  # (doc id, from event, to event), last batch
         self._loaded: dict[str, EventProfile] = {}  # profiles read in this batch (see `_load`)
         self._merged_temps: dict[str, str] = {}  # temporary cluster -> the one it merged into
+        self._copies: dict[str, str] = {}  # copy -> its original, for the copies in reopened events
+        self._folded: dict[str, list[str]] = {}  # event -> founders of the events merged into it (batch)
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -681,6 +685,8 @@ class EventIndex:
         self.merges = []
         self._loaded = {}
         self._merged_temps = {}
+        self._copies = {}
+        self._folded = {}
         batch = self.state.next_batch()
         raw = self.state.doc_events(d.id for d in docs)
         res = self.state.resolve(set(raw.values()))
@@ -718,7 +724,9 @@ class EventIndex:
         changed: set[str] = set()
         doc_event: dict[str, str] = {}
         vecs = {d.id: self._vectorise(d.id, feats[d.id], idf) for d in originals}
-        dates = {d.id: d.published or "" for d in originals}
+        # The date part, as the stored features of reopened members have it: one key for
+        # "earliest document" whether a member came in this batch or an earlier one.
+        dates = {d.id: feats[d.id].get("date") or "" for d in originals}
         self.moves = []
         self._temp = 0
         # 1. The neighbourhood: events a new document could join are taken apart and
@@ -750,8 +758,10 @@ class EventIndex:
         doc_event = {d: self._surviving(e) for d, e in doc_event.items()}
         # 3. New clusters take the ids of the events whose documents they hold.
         names = self._name(touched, changed, old_members, batch, dates, doc_event)
-        doc_event = {d: names.get(e, e) for d, e in doc_event.items()}
-        # 4. Copies follow their original.
+        names.update(self._rename_older(touched, changed, set(names.values()), set(old_members), batch, dates))
+        doc_event = {d: names.get(names.get(e, e), names.get(e, e)) for d, e in doc_event.items()}
+        # 4. Copies follow their original: those of reopened events too, when it moved.
+        self._follow_originals(touched, changed, doc_event)
         for d in copies:
             orig = doc_event.get(d.duplicate_of) or self._known_event(d.duplicate_of)
             if orig is None:  # original unknown: cluster it like any other document
@@ -766,6 +776,9 @@ class EventIndex:
                 prof = touched.get(orig) or self._load(orig)
                 touched[prof.id] = prof
                 prof.docs.append(d.id)
+                # Not a member (no features): a marker, so a later batch that reopens the event
+                # knows which original this copy follows.
+                self.state.put_doc_features({d.id: {COPY_OF: d.duplicate_of}})
             changed.add(prof.id)
             doc_event[d.id] = prof.id
         for old, docs_before in old_members.items():
@@ -1051,6 +1064,8 @@ class EventIndex:
         for eid in sorted(hood):
             prof = touched[eid]
             got = self.state.doc_features(prof.docs)
+            copies = {d: f[COPY_OF] for d, f in got.items() if COPY_OF in f}
+            got = {d: f for d, f in got.items() if COPY_OF not in f}
             if len(got) != prof.members:
                 continue  # some features missing: keep this event as it stands
             need: set[str] = set()
@@ -1061,6 +1076,7 @@ class EventIndex:
                 vecs[d] = self._vectorise(d, got[d], idf)
                 dates[d] = got[d].get("date") or ""
             old_members[eid] = {d: eid for d in got}
+            self._copies.update(copies)
             prof.docs = [d for d in prof.docs if d not in got]  # copies stay until step 4
             prof.members = 0
             for ch in _CHANNELS:
@@ -1077,30 +1093,29 @@ class EventIndex:
 
     def _name(self, touched: dict[str, EventProfile], changed: set[str], old_members: dict[str, dict[str, str]],
               batch: int, dates: dict[str, str], doc_event: dict[str, str]) -> dict[str, str]:
-        """Give each temporary cluster an id: the reopened event whose members it holds most
-        keeps its id (and founder); the others get `ev-<hash of first document>`. A reopened
+        """Give each temporary cluster an id: one holding exactly the members of a reopened
+        event keeps its id (and founder); the others are named after their earliest
+        document, `ev-<hash of its id>` (the id of the reopened event it founded, if any).
+        So an event's id follows from its documents, not from the batch each came in: fed
+        in another order or other batches, the same documents get the same id. A reopened
         event left without a cluster redirects to the cluster holding most of its members.
         Returns temporary or emptied id -> final id."""
         s = self.settings
         temps = sorted(i for i in changed if i.startswith(_TEMP) and touched[i].members)
-        overlap = []
-        for old, members in old_members.items():
-            for t in temps:
-                n = sum(1 for d in touched[t].docs if d in members)
-                if n:
-                    overlap.append((-n, touched[old].born, touched[old].founder, old, t))
+        by_members = {frozenset(members): old for old, members in old_members.items()}
         names: dict[str, str] = {}
         used: set[str] = set()
-        for _, _, _, old, t in sorted(overlap):
-            if old in used or t in names:
-                continue
-            names[t] = old
-            used.add(old)
+        for t in temps:
+            old = by_members.get(frozenset(touched[t].docs))
+            if old is not None:
+                names[t] = old
+                used.add(old)
         for t in temps:
             if t in names:
                 continue
             first = min(touched[t].docs, key=lambda d: (dates.get(d, ""), d))
-            names[t] = self._found(first, batch, taken=touched).id
+            names[t] = self._own_id(first, batch, touched, used)
+            used.add(names[t])
         for t in temps:
             prof = touched[t]
             final = names[t]
@@ -1134,6 +1149,71 @@ class EventIndex:
                 prof.docs = []
             changed.add(old)
         return names
+
+    def _own_id(self, first: str, batch: int, touched: dict[str, EventProfile], claimed: set[str]) -> str:
+        """`ev-<hash of first>` when no live event holds that id (the redirect of an event
+        merged away is lifted: the id names its founder's event again); else `_found`'s
+        numbered variant."""
+        own = "ev-" + _short_hash(first)
+        prof = touched.get(own)
+        live = prof.members if prof is not None else bool(self.state.get_profiles([own]))
+        if own in claimed or live:
+            return self._found(first, batch, taken=touched).id
+        if self.state.resolve([own])[own] != own:
+            self.state.redirect(own, own)
+        return own
+
+    def _rename_older(self, touched: dict[str, EventProfile], changed: set[str], named: set[str],
+                      reopened: set[str], batch: int, dates: dict[str, str]) -> dict[str, str]:
+        """Rename the events outside the neighbourhood that a document earlier than their
+        founder joined (refinement, adoption or a merge), after that document, like `_name`
+        names a new cluster; the old id redirects. Returns old id -> new id."""
+        out: dict[str, str] = {}
+
+        def key(doc_id: str) -> tuple[str, str]:
+            if doc_id not in dates:
+                dates[doc_id] = (self.state.doc_features([doc_id]).get(doc_id) or {}).get("date") or ""
+            return dates[doc_id], doc_id
+
+        for eid in sorted(changed):
+            prof = touched.get(eid)
+            if (prof is None or prof.id != eid or eid.startswith(_TEMP) or eid in named or eid in reopened
+                    or not prof.members or prof.born == batch):
+                continue
+            joined = [d for d in prof.docs if d in dates and d != prof.founder] + self._folded.get(eid, [])
+            first = min(joined, key=key, default=None)
+            if first is None or key(first) >= key(prof.founder):
+                continue
+            new = self._own_id(first, batch, touched, named)
+            named.add(new)
+            self.state.unpost({k: [eid] for k in prof.keys})
+            self.state.post({k: [new] for k in prof.keys}, self.settings.posting_limit)
+            self.state.redirect(eid, new)
+            self.state.delete_profiles([eid])
+            self.merges.append(Merge(eid, new, 1.0, batch, prof.storyline))
+            prof.id, prof.founder = new, first
+            touched[new] = self._loaded[new] = prof
+            del touched[eid]
+            changed.discard(eid)
+            changed.add(new)
+            out[eid] = new
+        return out
+
+    def _follow_originals(self, touched: dict[str, EventProfile], changed: set[str],
+                          doc_event: dict[str, str]) -> None:
+        """Move each copy of a reopened event to the event its original is in now."""
+        if not self._copies:
+            return
+        holder = {d: prof for prof in touched.values() for d in prof.docs if d in self._copies}
+        for copy, orig in sorted(self._copies.items()):
+            own, target = holder.get(copy), touched.get(doc_event.get(orig, ""))
+            if own is None or target is None or target is own:
+                continue
+            own.docs.remove(copy)
+            target.docs.append(copy)
+            changed.update((own.id, target.id))
+            doc_event[copy] = target.id
+            self.moves.append((copy, own.id, target.id))
 
     def _surviving(self, event_id: str) -> str:
         """The cluster a temporary one merged into (through chains of merges)."""
@@ -1312,6 +1392,7 @@ class EventIndex:
                 continue
             survivor, absorbed = sorted((prof, best), key=lambda p: (p.born, p.founder))
             self._fold(survivor, absorbed)
+            self._folded.setdefault(survivor.id, []).extend([absorbed.founder, *self._folded.pop(absorbed.id, [])])
             self.merges.append(Merge(absorbed.id, survivor.id, round(best_score, 4), batch,
                                      absorbed.storyline))
             gone.add(absorbed.id)

@@ -317,6 +317,8 @@ def _write_records(batch: Batch, events: EventIndex, storylines: "StorylineIndex
         try:
             record = store.get_record("event", event_id)
         except NotFound:
+            record = None
+        if record is None or record.get("id") != event_id:  # (an id named again redirected until now)
             record = {"id": event_id, "title": titles.get(event_id) or _founder_title(store, batch, profile)}
         record["storyline"] = storylines.storyline_of([event_id]).get(event_id)
         record.setdefault("date", profile.first[:10] if profile.first else None)
