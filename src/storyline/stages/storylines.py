@@ -98,6 +98,7 @@ class StorylineIndex:
         self.events = events
         self.state: EventState = events.state
         self.settings = settings or StorylineSettings()
+        self.regrouped: set[str] = set()  # events whose storyline was renamed by the last `link`
 
     def link(self, docs: Iterable[Document] | None = None, event_ids: Iterable[str] | None = None) -> dict[str, str]:
         """Place the events of `docs` (or `event_ids`) in storylines; sets `doc.storyline`.
@@ -115,10 +116,12 @@ class StorylineIndex:
         # Earlier events first, so a storyline is named after where it began.
         for eid in sorted(profiles, key=lambda e: (profiles[e].first or "", profiles[e].founder, e)):
             out[eid] = self._place(profiles[eid])
+        self.regrouped = self._name_after_first(out.values())
         for d in docs:
             if d.event:
                 ev = self.events.state.resolve([d.event])[d.event]
-                d.storyline = out.get(ev) or self._storyline_of(ev)
+                line = out.get(ev)
+                d.storyline = self.state.resolve([line])[line] if line else self._storyline_of(ev)
         return {e: self.state.resolve([sl])[sl] for e, sl in out.items()}
 
     def storyline_of(self, event_ids: Iterable[str]) -> dict[str, str]:
@@ -132,6 +135,42 @@ class StorylineIndex:
         if not prof or not prof.storyline:
             return None
         return self.state.resolve([prof.storyline])[prof.storyline]
+
+    def _name_after_first(self, storylines: Iterable[str]) -> set[str]:
+        """Rename each of these storylines to `sl-<hash of its earliest event>` (published
+        date, founding document, id: the order `link` places events in), as the
+        all-at-once run names it, when another event founded it (a batch fed out of date
+        order) or its founding event merged away. The old id redirects. Returns the
+        events of the renamed storylines (their documents must follow)."""
+        moved: set[str] = set()
+        for sid in sorted(set(self.state.resolve(set(storylines)).values())):
+            sl = self._load(sid)
+            events = list(self.events.profiles(sl.events).values()) if sl else []
+            if not events:
+                continue
+            first = min(events, key=lambda p: (p.first or "", p.founder, p.id))
+            new = "sl-" + _short_hash(first.id)
+            if new == sl.id or self._load(new) is not None:
+                continue
+            old = sl.id
+            self.state.unpost({k: [old] for k in sl.keys})
+            self.state.delete_profiles([old])
+            for eid in sl.events:
+                part = self.state.get_profiles([f"{old}/{eid}"]).get(f"{old}/{eid}")
+                if part:
+                    self.state.delete_profiles([f"{old}/{eid}"])
+                    self.state.put_profiles([{**part, "id": f"{new}/{eid}"}])
+            sl.id, sl.founder = new, first.id
+            self.state.put_profiles([sl.to_dict()])
+            self.state.post({k: [new] for k in sl.keys}, self.settings.posting_limit)
+            if self.state.resolve([new])[new] != new:
+                self.state.redirect(new, new)  # a storyline once merged away is named again
+            self.state.redirect(old, new)
+            for ev in events:
+                ev.storyline = new
+                self.state.put_profiles([ev.to_dict()])
+                moved.add(ev.id)
+        return moved
 
     def _vectors(self, ev: EventProfile) -> tuple[dict[str, float], dict[str, float]]:
         return _unit(ev.names), _unit(ev.terms)
@@ -269,16 +308,19 @@ class Storylines(Stage):
         tuned = StorylineSettings(term_threshold=self.settings.storylines.threshold)
         # Events this batch re-formed out of older documents only (a split of a reopened
         # event) have no document in the batch, yet need a storyline too.
-        StorylineIndex(events, tuned).link(batch.documents, event_ids={to for _doc, _frm, to in events.moves})
-        sync_store(batch, events, tuned)
+        index = StorylineIndex(events, tuned)
+        index.link(batch.documents, event_ids={to for _doc, _frm, to in events.moves})
+        sync_store(batch, events, tuned, also=index.regrouped)
 
 
-def sync_store(batch: Batch, events: EventIndex, settings: StorylineSettings | None = None) -> None:
+def sync_store(batch: Batch, events: EventIndex, settings: StorylineSettings | None = None,
+               also: Iterable[str] = ()) -> None:
     """After a batch: move stored documents whose event or storyline changed (merges,
-    re-formed events), write the event and storyline records, save the index state."""
+    re-formed events, renamed storylines: `also`), write the event and storyline
+    records, save the index state."""
     store, state = batch.store, events.state
     storylines = StorylineIndex(events, settings)
-    touched = {d.event for d in batch.documents if d.event}
+    touched = {d.event for d in batch.documents if d.event} | set(also)
     touched |= {m.survivor for m in events.merges} | {m.absorbed for m in events.merges}
     touched |= {frm for _doc, frm, _to in events.moves} | {to for _doc, frm, to in events.moves}
     in_batch = {d.id for d in batch.documents}
@@ -328,11 +370,15 @@ def _write_records(batch: Batch, events: EventIndex, storylines: "StorylineIndex
     store.put_records("event", records)
     for storyline_id in sorted(lines):
         try:
-            store.get_record("storyline", storyline_id)
-        except NotFound:  # named after the event that founded it
+            record = store.get_record("storyline", storyline_id)
+        except NotFound:
+            record = None
+        if record is None or record.get("id") != storyline_id:  # named after the event that founded it
             founder = (storylines._load(storyline_id) or StorylineProfile(storyline_id, "")).founder
             title = next((r["title"] for r in records if r["id"] == founder), None)
             store.put_records("storyline", [{"id": storyline_id, "title": title or lines[storyline_id]}])
+            if record is not None:  # the record of the id it had (now a redirect here)
+                store.delete_records("storyline", [record["id"]])
 
 
 def _founder_title(store, batch: Batch, profile: EventProfile) -> str:
