@@ -4,6 +4,10 @@
 - another input order, or other batches, give identical documents, entities and
   quotes; at most 2 % of documents change event, event BCubed F1 stays within 0.01
   of the all-at-once run, and events that keep their documents keep their ids.
+
+Quote records are merged within a storyline and carry its id, so they can only be
+identical where the storylines are: where events legitimately differ, the quotes of
+the storylines that kept their documents are compared.
 """
 
 from __future__ import annotations
@@ -103,11 +107,20 @@ VARIANTS = {
         [f[i:i + 9] for f in [random.Random(5).sample(files, len(files))] for i in range(0, len(f), 9)], {}),
     "ingest.batch_size=5": lambda files: ([files], {"ingest.batch_size": 5}),
 }
-# Known misses of the code on main, each its own xfail so the rest keeps being checked.
-BATCHED_EVENTS = ("stages/events.py: an event founded in a later batch is named after the first document "
-                  "of *its* batch (ev-<hash>), so the same documents get another id, and the clusters of the "
-                  "invented (topic-less) articles depend on which documents share a batch; entities follow "
-                  "(the linker links storyline by storyline) and quotes merge within events")
+# Known misses, each its own xfail so the rest keeps being checked.
+SHUFFLED_EVENTS = ("stages/events.py is online: each batch re-clusters only the events near its documents. The "
+                   "invented articles have no date and share boilerplate sentences, so most pairs sit near the "
+                   "join threshold; fed 9 shuffled files at a time, 9 of 76 documents end in other events than "
+                   "all at once (BCubed 0.964 < 0.99), all of them invented. The demo reports (real happenings) "
+                   "get the same events and storylines: test_determinism_events_of_the_demo_reports_are_identical")
+SHUFFLED_QUOTES = ("quotes merge within a storyline and carry its id, so the storylines the invented articles form "
+                   "differently (SHUFFLED_EVENTS) have other quotes; those of unchanged storylines are identical: "
+                   "test_determinism_quotes_of_unchanged_storylines_are_identical")
+
+
+def _xfail_shuffled(reason: str) -> list:
+    return [pytest.param(v, marks=pytest.mark.xfail(reason=reason, strict=False)) if v.startswith("shuffled") else v
+            for v in VARIANTS]
 
 
 @pytest.fixture(scope="module")
@@ -144,15 +157,49 @@ def test_determinism_duplicates_point_at_the_same_original(runs, variant):
     assert diff(_documents(runs["all at once"]), _documents(runs[variant])) == []
 
 
-@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.xfail(reason=BATCHED_EVENTS, strict=False))
-                                     if v != "reverse order" else v for v in VARIANTS])
-def test_determinism_entities_and_quotes_are_identical(runs, variant):
-    for kind in ("entities", "quotes"):
-        assert diff(stable(runs["all at once"][kind]), stable(runs[variant][kind])) == [], kind
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_determinism_entities_are_identical(runs, variant):
+    assert diff(stable(runs["all at once"]["entities"]), stable(runs[variant]["entities"])) == []
 
 
-@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.xfail(reason=BATCHED_EVENTS, strict=False))
-                                     if v != "reverse order" else v for v in VARIANTS])
+@pytest.mark.parametrize("variant", _xfail_shuffled(SHUFFLED_QUOTES))
+def test_determinism_quotes_are_identical(runs, variant):
+    assert diff(stable(runs["all at once"]["quotes"]), stable(runs[variant]["quotes"])) == []
+
+
+def _storyline_members(export: dict) -> dict[str, frozenset[str]]:
+    out = defaultdict(set)
+    for d in export["documents"]:
+        out[d["storyline"]].add(d["id"])
+    return {line: frozenset(docs) for line, docs in out.items()}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_determinism_quotes_of_unchanged_storylines_are_identical(runs, variant):
+    ref, got = _storyline_members(runs["all at once"]), _storyline_members(runs[variant])
+    same = {line for line, docs in ref.items() if got.get(line) == docs}
+    assert len(same) >= len(ref) // 2, f"only {len(same)} of {len(ref)} storylines kept their documents and id"
+
+    def quotes(export):
+        return [q for q in stable(export["quotes"]) if q["storyline"] in same]
+
+    kept = quotes(runs["all at once"])
+    assert kept and diff(kept, quotes(runs[variant])) == []
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_determinism_events_of_the_demo_reports_are_identical(runs, variant):
+    """Reports of real happenings (the demo corpus, unlike the invented articles) get the same
+    events and storylines, ids included, whatever the order or batching."""
+    def demo(export):
+        return {d["id"]: (d["event"], d["storyline"]) for d in export["documents"] if "/demo/" in d["origin"]}
+
+    ref = demo(runs["all at once"])
+    assert len(ref) >= 40
+    assert diff(ref, demo(runs[variant])) == []
+
+
+@pytest.mark.parametrize("variant", _xfail_shuffled(SHUFFLED_EVENTS))
 def test_determinism_events_within_the_stability_rules(runs, variant):
     _assert_events_within_contract(runs["all at once"], runs[variant])
 
