@@ -275,6 +275,19 @@ class StorylineIndex:
         sl = self._load(self.state.resolve([storyline])[storyline] if storyline else None)
         if sl is None:
             return
+        surv = self.events.profiles([survivor]).get(survivor)
+        if (surv and surv.id not in sl.events and surv.storyline
+                and self.state.resolve([surv.storyline])[surv.storyline] == sl.id):
+            # A rename (the event is now named after its earliest document): same place.
+            part = self.state.get_profiles([f"{sl.id}/{absorbed}"]).get(f"{sl.id}/{absorbed}")
+            if part:
+                self.state.delete_profiles([f"{sl.id}/{absorbed}"])
+                self.state.put_profiles([{**part, "id": f"{sl.id}/{surv.id}"}])
+            sl.events = [surv.id if e == absorbed else e for e in sl.events]
+            if sl.founder == absorbed:
+                sl.founder = surv.id
+            self.state.put_profiles([sl.to_dict()])
+            return
         part_id = f"{sl.id}/{absorbed}"
         parts = self.state.get_profiles([part_id]).get(part_id)
         if parts:
