@@ -322,7 +322,8 @@ class Storylines(Stage):
         # Events this batch re-formed out of older documents only (a split of a reopened
         # event) have no document in the batch, yet need a storyline too.
         index = StorylineIndex(events, tuned)
-        index.link(batch.documents, event_ids={to for _doc, _frm, to in events.moves})
+        moved_to = events.profiles({to for _doc, _frm, to in events.moves})
+        index.link(batch.documents, event_ids={p.id for p in moved_to.values() if not p.storyline})
         sync_store(batch, events, tuned, also=index.regrouped)
 
 
