@@ -537,8 +537,9 @@ def _analyze_storylines(store, pipeline, stamp, wanted, fresh, report, progress)
 def _rename_pass(store, pipeline, stages, stamp, linker, before, seen, report) -> None:
     """Run the stages after `entities` again where a name they used has changed since.
 
-    The linker's memory grows storyline by storyline: a storyline analysed early (in this
-    run or an earlier one) named speakers with names a later storyline changed. Redoing
+    The linker's memory grows run by run (and storyline by storyline for a stage without
+    `prelink`): a storyline analysed in an earlier run named speakers with names this run
+    changed. Redoing
     those storylines with the final names makes quotes, figures and briefings a function of
     the final alias memory, not of the order (or the runs) storylines were analysed in.
     """

@@ -54,7 +54,8 @@ PRELINK_CHUNK = 5000
 
 @stage("entities", phase="analysis", requires=["doc.text", "doc.language"], assigns=["doc.entities"])
 class Entities(Stage):
-    """NER per document; per storyline, link mentions with the corpus-wide alias memory.
+    """NER per document; link mentions with the corpus-wide alias memory, all the
+    documents to analyse at once (`prelink`), before their storylines run.
 
     The linker is loaded once per run and saved in `finish`, where entity ids are
     also made to follow each entity's canonical name, so the same corpus gives the
