@@ -142,6 +142,32 @@ def test_events_batches_in_any_order_give_the_same_events(seed):
     assert partition(index, [d.id for d in docs]) == EXPECTED
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_events_ids_name_the_earliest_document_whatever_the_batches(seed):
+    # An event is named after its earliest document (date, then id), not after the first one
+    # the index saw: the same reports get the same id however they arrived.
+    whole = corpus()
+    EventIndex().assign(whole)
+    expected = {d.id: d.event for d in whole}
+    docs = corpus()
+    random.Random(seed).shuffle(docs)
+    cuts = sorted(random.Random(seed + 10).sample(range(1, len(docs)), 3))
+    index = EventIndex()
+    for start, end in zip([0, *cuts], [*cuts, len(docs)]):
+        index.assign(docs[start:end])
+    assert index.event_of(expected) == expected
+
+
+def test_events_an_earlier_report_renames_the_event_and_the_old_id_redirects():
+    index = EventIndex()
+    index.assign([make("q-en2", QUAKE_EN_2)])
+    old = index.event_of(["q-en2"])["q-en2"]
+    index.assign([make("q-en", QUAKE_EN, published="2024-03-04")])
+    new = index.event_of(["q-en", "q-en2"])
+    assert new["q-en"] == new["q-en2"] != old
+    assert index.state.resolve([old])[old] == new["q-en"]
+
+
 def test_events_average_link_seeds_ignore_the_order_of_documents():
     import math
     from collections import Counter
