@@ -145,7 +145,8 @@ class StorylineIndex:
         moved: set[str] = set()
         for sid in sorted(set(self.state.resolve(set(storylines)).values())):
             sl = self._load(sid)
-            events = list(self.events.profiles(sl.events).values()) if sl else []
+            events = [p for p in (self.events.profiles(sl.events).values() if sl else [])
+                      if p.storyline and self.state.resolve([p.storyline])[p.storyline] == sid]
             if not events:
                 continue
             first = min(events, key=lambda p: (p.first or "", p.founder, p.id))
@@ -390,6 +391,11 @@ def _write_records(batch: Batch, events: EventIndex, storylines: "StorylineIndex
         if record is None or record.get("id") != storyline_id:  # named after the event that founded it
             founder = (storylines._load(storyline_id) or StorylineProfile(storyline_id, "")).founder
             title = next((r["title"] for r in records if r["id"] == founder), None)
+            if title is None and founder:
+                try:
+                    title = store.get_record("event", founder)["title"]
+                except NotFound:
+                    pass
             store.put_records("storyline", [{"id": storyline_id, "title": title or lines[storyline_id]}])
             if record is not None:  # the record of the id it had (now a redirect here)
                 store.delete_records("storyline", [record["id"]])
