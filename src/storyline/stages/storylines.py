@@ -116,7 +116,7 @@ class StorylineIndex:
         # Earlier events first, so a storyline is named after where it began.
         for eid in sorted(profiles, key=lambda e: (profiles[e].first or "", profiles[e].founder, e)):
             out[eid] = self._place(profiles[eid])
-        self.regrouped = self._name_after_first(out.values())
+        self.regrouped = self._name_after_first(out)
         for d in docs:
             if d.event:
                 ev = self.events.state.resolve([d.event])[d.event]
@@ -136,24 +136,44 @@ class StorylineIndex:
             return None
         return self.state.resolve([prof.storyline])[prof.storyline]
 
-    def _name_after_first(self, storylines: Iterable[str]) -> set[str]:
-        """Rename each of these storylines to `sl-<hash of its earliest event>` (published
-        date, founding document, id: the order `link` places events in), as the
-        all-at-once run names it, when another event founded it (a batch fed out of date
-        order) or its founding event merged away. The old id redirects. Returns the
-        events of the renamed storylines (their documents must follow)."""
+    def _name_after_first(self, placed: dict[str, str]) -> set[str]:
+        """Rename the storylines events were just placed in (`placed`: event -> storyline) to
+        `sl-<hash of their earliest event>` (published date, founding document, id: the
+        order `link` places events in), as the all-at-once run names them, when another
+        event founded one (a batch fed out of date order) or its founding event merged
+        away. The old id redirects. Returns the events of the renamed storylines (their
+        documents must follow)."""
+        resolve = self.state.resolve
+        by_line: dict[str, list[str]] = {}
+        for eid, sid in placed.items():
+            by_line.setdefault(resolve([sid])[sid], []).append(eid)
+
+        def key(p: EventProfile) -> tuple[str, str, str]:
+            return p.first or "", p.founder, p.id
+
         moved: set[str] = set()
-        for sid in sorted(set(self.state.resolve(set(storylines)).values())):
+        for sid in sorted(by_line):
             sl = self._load(sid)
-            events = [p for p in (self.events.profiles(sl.events).values() if sl else [])
-                      if p.storyline and self.state.resolve([p.storyline])[p.storyline] == sid]
-            if not events:
+            if sl is None:
                 continue
-            first = min(events, key=lambda p: (p.first or "", p.founder, p.id))
+
+            def members(ids):
+                return [p for p in self.events.profiles(ids).values()
+                        if p.storyline and resolve([p.storyline])[p.storyline] == sid]
+
+            founder = members([sl.founder]) if sl.founder else []
+            if not founder or founder[0].id != sl.founder or sl.founder in by_line[sid]:
+                candidates = members(sl.events)  # the founding event changed: look at them all
+            else:  # it was the earliest: only the events placed now can be earlier
+                candidates = founder + members(by_line[sid])
+            if not candidates:
+                continue
+            first = min(candidates, key=key)
             new = "sl-" + _short_hash(first.id)
             if new == sl.id or self._load(new) is not None:
                 continue
             old = sl.id
+            events = members(sl.events)
             self.state.unpost({k: [old] for k in sl.keys})
             self.state.delete_profiles([old])
             for eid in sl.events:
