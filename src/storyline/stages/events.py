@@ -241,6 +241,7 @@ class EventState(Protocol):
     def candidates(self, keys: Iterable[str]) -> dict[str, list[str]]: ...
     def post(self, postings: dict[str, list[str]], limit: int) -> None: ...
     def unpost(self, postings: dict[str, list[str]]) -> None: ...
+    def repost(self, keys: Iterable[str], old: str, new: str) -> None: ...
     def redirect(self, old: str, new: str) -> None: ...
     def resolve(self, ids: Iterable[str]) -> dict[str, str]: ...
     def doc_events(self, doc_ids: Iterable[str]) -> dict[str, str]: ...
@@ -294,6 +295,13 @@ class MemoryState:
             lst = self.postings.get(key)
             if lst:
                 self.postings[key] = [i for i in lst if i not in ids]
+
+    def repost(self, keys: Iterable[str], old: str, new: str) -> None:
+        """Rename `old` to `new` in these posting lists, keeping its place (a rename is no activity)."""
+        for key in keys:
+            lst = self.postings.get(key)
+            if lst and old in lst:
+                self.postings[key] = [new if i == old else i for i in lst if i != new]
 
     def redirect(self, old: str, new: str) -> None:
         self.redirects[old] = new
@@ -1186,8 +1194,7 @@ class EventIndex:
                 continue
             new = self._own_id(first, batch, touched, named)
             named.add(new)
-            self.state.unpost({k: [eid] for k in prof.keys})
-            self.state.post({k: [new] for k in prof.keys}, self.settings.posting_limit)
+            self.state.repost(prof.keys, eid, new)
             self.state.redirect(eid, new)
             self.state.delete_profiles([eid])
             self.merges.append(Merge(eid, new, 1.0, batch, prof.storyline))
@@ -1520,6 +1527,12 @@ class StoreState(MemoryState):
         self._fetch("postings", postings, self.postings)
         super().unpost(postings)
         self._touch("postings", postings)
+
+    def repost(self, keys, old, new):
+        keys = list(keys)
+        self._fetch("postings", keys, self.postings)
+        super().repost(keys, old, new)
+        self._touch("postings", keys)
 
     def redirect(self, old, new):
         super().redirect(old, new)

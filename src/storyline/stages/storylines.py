@@ -174,7 +174,7 @@ class StorylineIndex:
                 continue
             old = sl.id
             events = members(sl.events)
-            self.state.unpost({k: [old] for k in sl.keys})
+            self.state.repost(sl.keys, old, new)
             self.state.delete_profiles([old])
             for eid in sl.events:
                 part = self.state.get_profiles([f"{old}/{eid}"]).get(f"{old}/{eid}")
@@ -183,7 +183,6 @@ class StorylineIndex:
                     self.state.put_profiles([{**part, "id": f"{new}/{eid}"}])
             sl.id, sl.founder = new, first.id
             self.state.put_profiles([sl.to_dict()])
-            self.state.post({k: [new] for k in sl.keys}, self.settings.posting_limit)
             if self.state.resolve([new])[new] != new:
                 self.state.redirect(new, new)  # a storyline once merged away is named again
             self.state.redirect(old, new)
