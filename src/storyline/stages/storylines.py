@@ -99,6 +99,8 @@ class StorylineIndex:
         self.state: EventState = events.state
         self.settings = settings or StorylineSettings()
         self.regrouped: set[str] = set()  # events whose storyline was renamed by the last `link`
+        self.renamed: dict[str, str] = {}  # storylines the last `link` renamed or emptied -> where they went
+        self._emptied: dict[str, str] = {}  # storyline left without events -> the event its last one merged into
 
     def link(self, docs: Iterable[Document] | None = None, event_ids: Iterable[str] | None = None) -> dict[str, str]:
         """Place the events of `docs` (or `event_ids`) in storylines; sets `doc.storyline`.
@@ -108,6 +110,7 @@ class StorylineIndex:
         """
         docs = list(docs or [])
         ids = set(event_ids or []) | {d.event for d in docs if d.event}
+        self._emptied, self.renamed = {}, {}
         for merge in self.events.merges:
             self._event_merged(merge.absorbed, merge.survivor, merge.absorbed_storyline)
             ids.add(merge.survivor)
@@ -116,6 +119,11 @@ class StorylineIndex:
         # Earlier events first, so a storyline is named after where it began.
         for eid in sorted(profiles, key=lambda e: (profiles[e].first or "", profiles[e].founder, e)):
             out[eid] = self._place(profiles[eid])
+        for old, survivor in sorted(self._emptied.items()):
+            line = self._storyline_of(survivor)
+            if line and line != old:  # an id once handed out keeps resolving
+                self.state.redirect(old, line)
+                self.renamed[old] = line
         self.regrouped = self._name_after_first(out)
         for d in docs:
             if d.event:
@@ -185,7 +193,9 @@ class StorylineIndex:
             self.state.put_profiles([sl.to_dict()])
             if self.state.resolve([new])[new] != new:
                 self.state.redirect(new, new)  # a storyline once merged away is named again
+                self.renamed.pop(new, None)
             self.state.redirect(old, new)
+            self.renamed[old] = new
             for ev in events:
                 ev.storyline = new
                 self.state.put_profiles([ev.to_dict()])
@@ -323,6 +333,8 @@ class StorylineIndex:
         self.state.unpost({k: [sl.id] for k in sl.keys})
         if surv and surv.storyline and surv.storyline != sl.id:
             self.state.redirect(sl.id, surv.storyline)
+        elif surv:  # placed later in `link`: the emptied storyline then redirects to its storyline
+            self._emptied[sl.id] = surv.id
 
     def _load(self, sid: str | None) -> StorylineProfile | None:
         if not sid:
@@ -344,15 +356,20 @@ class Storylines(Stage):
         index = StorylineIndex(events, tuned)
         moved_to = events.profiles({to for _doc, _frm, to in events.moves})
         index.link(batch.documents, event_ids={p.id for p in moved_to.values() if not p.storyline})
-        sync_store(batch, events, tuned, also=index.regrouped)
+        sync_store(batch, events, tuned, also=index.regrouped, gone_lines=index.renamed)
 
 
 def sync_store(batch: Batch, events: EventIndex, settings: StorylineSettings | None = None,
-               also: Iterable[str] = ()) -> None:
+               also: Iterable[str] = (), gone_lines: Iterable[str] = ()) -> None:
     """After a batch: move stored documents whose event or storyline changed (merges,
     re-formed events, renamed storylines: `also`), write the event and storyline
-    records, save the index state."""
+    records, drop the records of storylines that now redirect (`gone_lines`; their
+    successors are analysed afresh), save the index state."""
     store, state = batch.store, events.state
+    for line in sorted(gone_lines):
+        store.delete_records("storyline", [line])
+        for kind in ("quote", "figure", "briefing"):
+            store.delete_records(kind, storyline=line)
     storylines = StorylineIndex(events, settings)
     touched = {d.event for d in batch.documents if d.event} | set(also)
     touched |= {m.survivor for m in events.merges} | {m.absorbed for m in events.merges}
