@@ -246,3 +246,20 @@ def test_quotes_unquoted_content_is_cut_at_sentence_ends():
     out, cut = _split_content(tokens, [run], quoted)
     assert out == [run] and not cut
 
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vessa is expected to back the levy next week. The board met on Friday and voted it down.",
+        "Orlan said the levy would pass. Critics fear higher prices, and the mayor plans a vote.\n\n"
+        "The plan, which the council drafted in May, cuts the budget by a tenth.",
+        "“It fails,” Orlan said, sitting at his desk. The levy comes up again in June.",
+    ],
+)
+def test_quotes_english_mentions_have_a_cue_or_quotation_marks(english, text):
+    # Tagged content with neither a cue nor marks rarely matches an attribution: dropped.
+    from storyline.stages.quotes.extract import has_marks
+
+    for q in extract_quotes(text, ents(text, "Vessa", "Orlan"), "en"):
+        assert q.cue_start is not None or has_marks(q.text), q

@@ -114,6 +114,13 @@ def _apart(tokens: list[Token], content: tuple[str, int, int], cue: tuple[str, i
 SPLIT_SENTENCES = 1
 
 
+# Keep tagged content that has neither a cue nor quotation marks. On held-out
+# PolNeAR train only 0.26 of these matched an attribution (0.06 of those under
+# 25 characters), against 0.74 for all predictions: dropping them raised
+# attribution F1 by 0.004 and changed no quote.
+KEEP_CUELESS = False
+
+
 _MARK_TOKENS = {'"', "''", "“", "”", "‘", "’", "«", "»", "„", "‹", "›"}
 
 
@@ -199,13 +206,14 @@ def tagger_attributions(
                     if quoted_l and not quoted_r:
                         left, right = right, left
                     pieces = right
-                    for _, b, e in left:
-                        out.append(
-                            _Attribution(
-                                content=[(tokens[b].start, tokens[e - 1].end)],
-                                extra={"sources": para_sources},
+                    if KEEP_CUELESS:
+                        for _, b, e in left:
+                            out.append(
+                                _Attribution(
+                                    content=[(tokens[b].start, tokens[e - 1].end)],
+                                    extra={"sources": para_sources},
+                                )
                             )
-                        )
             out.append(
                 _Attribution(
                     content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in pieces],
@@ -225,6 +233,8 @@ def tagger_attributions(
             )
         else:
             for _, b, e in orphans:
+                if not KEEP_CUELESS and not any(quoted[k] for k in range(b, e)):
+                    continue
                 out.append(
                     _Attribution(
                         content=[(tokens[b].start, tokens[e - 1].end)],
