@@ -113,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c1", type=float, default=2.0)
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=400)
+    ap.add_argument("--features", type=int, default=tagger.FEATURES, help="tagger feature set")
     args = ap.parse_args(argv)
+    tagger.FEATURES = args.features
 
     slices = tuple(int(x) for x in args.slices.split(","))
     docs = training_split(args.path, args.holdout, args.docs_cache, slices=slices)
