@@ -23,7 +23,7 @@ MODEL_PATH = DATA / "attribution-en.crfsuite"
 LEXICON_PATH = DATA / "cues-en.json"
 
 # Version of the feature set the shipped model was trained with.
-FEATURES = 1
+FEATURES = 2
 
 PRONOUNS = {
     "he", "she", "they", "i", "we", "you", "it", "him", "her", "them", "his", "its",
