@@ -246,3 +246,45 @@ def test_quotes_unquoted_content_is_cut_at_sentence_ends():
     out, cut = _split_content(tokens, [run], quoted)
     assert out == [run] and not cut
 
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vessa is expected to back the levy next week. The board met on Friday and voted it down.",
+        "Orlan said the levy would pass. Critics fear higher prices, and the mayor plans a vote.\n\n"
+        "The plan, which the council drafted in May, cuts the budget by a tenth.",
+        "“It fails,” Orlan said, sitting at his desk. The levy comes up again in June.",
+    ],
+)
+def test_quotes_english_mentions_have_a_cue_or_quotation_marks(english, text):
+    # Tagged content with neither a cue nor marks rarely matches an attribution: dropped.
+    from storyline.stages.quotes.extract import has_marks
+
+    for q in extract_quotes(text, ents(text, "Vessa", "Orlan"), "en"):
+        assert q.cue_start is not None or has_marks(q.text), q
+
+
+def test_quotes_single_marks_quote_continues_after_its_cue_sentence(english):
+    # `‘X,’ Y told reporters …. ‘Z.’` is one quote, as it is with double marks.
+    text = ("The inquiry ended late on Tuesday.\n\n‘Somebody chose to let the crack wait a year,’ Ivo Stenn "
+            "told reporters outside the hall in Brel. ‘We will learn who it was.’\n\nThe hearing resumes in May.")
+    found = extract_quotes(text, ents(text, "Ivo Stenn"), "en")
+    assert any("Somebody chose" in q.text and "We will learn who" in q.text for q in found), found
+    assert all(q.speaker == "Ivo Stenn" for q in found if "We will learn" in q.text)
+
+
+def test_quotes_sentence_long_quote_before_its_cue_is_kept_when_the_tagger_misses_it():
+    # Reworded text can defeat the tagger; the rules' `"…," X stated` still counts,
+    # while a short scare quote near a verb does not.
+    from storyline.stages.quotes import rules
+    from storyline.stages.quotes.extract import combine
+    from storyline.stages.quotes.tokens import tokenize
+
+    text = ("The bank will certainly fund about half of the work.\n\n"
+            "\"This passage is not a highway or a railway. It is a vow that our ports will never sit idle,\" "
+            "Mara Tellen stated at the signing ceremony.\n\nCritics called it \"a vanity,\" Tellen said.")
+    ruled = rules.attributions(text, tokenize(text), find_segments(text), ents(text, "Mara Tellen", "Tellen"), "en")
+    kept = [text[a.hull[0] : a.hull[1]] for a in combine([], ruled)]
+    assert any(k.startswith('"This passage') for k in kept), kept
+    assert not any("vanity" in k for k in kept), kept

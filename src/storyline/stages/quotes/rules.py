@@ -321,6 +321,8 @@ def _quote_attributions(doc: _Doc, segments: list[Segment]) -> list[_Attribution
             [(g.start, g.end)], cue=cue, source=src, extra={"para": para, "mark": doc.text[g.start]}
         )
         current.extra["open"] = after is not None and _followed_by_quote(doc, after[2])
+        # `"…," X said`: a sentence-long quote whose cue follows it.
+        current.extra["whole"] = after is not None and words >= 6 and _starts_sentence(doc, k_start)
         out.append(current)
     return out
 

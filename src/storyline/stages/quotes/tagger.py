@@ -23,12 +23,18 @@ MODEL_PATH = DATA / "attribution-en.crfsuite"
 LEXICON_PATH = DATA / "cues-en.json"
 
 # Version of the feature set the shipped model was trained with.
-FEATURES = 1
+FEATURES = 2
 
 PRONOUNS = {
     "he", "she", "they", "i", "we", "you", "it", "him", "her", "them", "his", "its",
     "their", "who", "which",
 }  # fmt: skip
+
+
+# Quotation marks PolNeAR's English never uses, read as the curly double marks it
+# does use (opening, closing): the model learned `‘` and `«` as other words, and
+# missed `‘…,’ X said. ‘…’`, which it finds with `“…”`.
+_OTHER_MARKS = {m: ("“", "”") for m in ("‘", "’", "«", "»", "„", "‹", "›", "‚")}
 
 
 def _shape(word: str) -> str:
@@ -129,6 +135,9 @@ def token_features(
     """
     words = [t.text.lower() for t in tokens[begin:end]]
     n = len(words)
+    for i in range(n):
+        if quoted[begin + i] in (2, 3) and words[i] in _OTHER_MARKS:
+            words[i] = _OTHER_MARKS[words[i]][quoted[begin + i] - 2]
     prior = [lexicon.get(w, 0.0) for w in words]
     if FEATURES >= 2:
         stemmed = [_stem(w) for w in words]
