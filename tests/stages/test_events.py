@@ -29,6 +29,17 @@ def partition(index, ids):
     return {frozenset(g) for g in groups.values()}
 
 
+def assigned_in_random_batches(seed):
+    """The corpus shuffled and cut into four batches by `seed`, and the index they went into."""
+    docs = corpus()
+    random.Random(seed).shuffle(docs)
+    cuts = sorted(random.Random(seed + 10).sample(range(1, len(docs)), 3))
+    index = EventIndex()
+    for start, end in zip([0, *cuts], [*cuts, len(docs)]):
+        index.assign(docs[start:end])
+    return docs, index
+
+
 EXPECTED = {frozenset({"q-en", "q-en2", "q-fr", "q-es"}), frozenset({"other-quake"}),
             frozenset({"v-en", "v-en2"}), frozenset({"other-verdict"})}
 
@@ -133,12 +144,7 @@ def test_events_far_apart_in_time_are_separate_events():
 def test_events_batches_in_any_order_give_the_same_events(seed):
     # Arrival order and batch cuts must not change which reports end up together: every
     # batch re-clusters the events it touches by average link, which ignores order.
-    docs = corpus()
-    random.Random(seed).shuffle(docs)
-    cuts = sorted(random.Random(seed + 10).sample(range(1, len(docs)), 3))
-    index = EventIndex()
-    for start, end in zip([0, *cuts], [*cuts, len(docs)]):
-        index.assign(docs[start:end])
+    docs, index = assigned_in_random_batches(seed)
     assert partition(index, [d.id for d in docs]) == EXPECTED
 
 
@@ -149,12 +155,7 @@ def test_events_ids_name_the_earliest_document_whatever_the_batches(seed):
     whole = corpus()
     EventIndex().assign(whole)
     expected = {d.id: d.event for d in whole}
-    docs = corpus()
-    random.Random(seed).shuffle(docs)
-    cuts = sorted(random.Random(seed + 10).sample(range(1, len(docs)), 3))
-    index = EventIndex()
-    for start, end in zip([0, *cuts], [*cuts, len(docs)]):
-        index.assign(docs[start:end])
+    _, index = assigned_in_random_batches(seed)
     assert index.event_of(expected) == expected
 
 

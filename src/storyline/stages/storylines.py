@@ -185,10 +185,7 @@ class StorylineIndex:
             self.state.repost(sl.keys, old, new)
             self.state.delete_profiles([old])
             for eid in sl.events:
-                part = self.state.get_profiles([f"{old}/{eid}"]).get(f"{old}/{eid}")
-                if part:
-                    self.state.delete_profiles([f"{old}/{eid}"])
-                    self.state.put_profiles([{**part, "id": f"{new}/{eid}"}])
+                self._move_part(f"{old}/{eid}", f"{new}/{eid}")
             sl.id, sl.founder = new, first.id
             self.state.put_profiles([sl.to_dict()])
             if self.state.resolve([new])[new] != new:
@@ -201,6 +198,13 @@ class StorylineIndex:
                 self.state.put_profiles([ev.to_dict()])
                 moved.add(ev.id)
         return moved
+
+    def _move_part(self, old: str, new: str) -> None:
+        """Store an event's part of a storyline (`<storyline>/<event>`) under its new id."""
+        part = self.state.get_profiles([old]).get(old)
+        if part:
+            self.state.delete_profiles([old])
+            self.state.put_profiles([{**part, "id": new}])
 
     def _vectors(self, ev: EventProfile) -> tuple[dict[str, float], dict[str, float]]:
         return _unit(ev.names), _unit(ev.terms)
@@ -309,10 +313,7 @@ class StorylineIndex:
         if (surv and surv.id not in sl.events and surv.storyline
                 and self.state.resolve([surv.storyline])[surv.storyline] == sl.id):
             # A rename (the event is now named after its earliest document): same place.
-            part = self.state.get_profiles([f"{sl.id}/{absorbed}"]).get(f"{sl.id}/{absorbed}")
-            if part:
-                self.state.delete_profiles([f"{sl.id}/{absorbed}"])
-                self.state.put_profiles([{**part, "id": f"{sl.id}/{surv.id}"}])
+            self._move_part(f"{sl.id}/{absorbed}", f"{sl.id}/{surv.id}")
             sl.events = [surv.id if e == absorbed else e for e in sl.events]
             if sl.founder == absorbed:
                 sl.founder = surv.id
@@ -407,10 +408,7 @@ def _write_records(batch: Batch, events: EventIndex, storylines: "StorylineIndex
         profile = events.profiles([event_id]).get(event_id)
         if profile is None:
             continue
-        try:
-            record = store.get_record("event", event_id)
-        except NotFound:
-            record = None
+        record = _record_or_none(store, "event", event_id)
         if record is None or record.get("id") != event_id:  # (an id named again redirected until now)
             record = {"id": event_id, "title": titles.get(event_id) or _founder_title(store, batch, profile)}
         record["storyline"] = storylines.storyline_of([event_id]).get(event_id)
@@ -420,21 +418,23 @@ def _write_records(batch: Batch, events: EventIndex, storylines: "StorylineIndex
             lines[record["storyline"]] = record["title"]
     store.put_records("event", records)
     for storyline_id in sorted(lines):
-        try:
-            record = store.get_record("storyline", storyline_id)
-        except NotFound:
-            record = None
+        record = _record_or_none(store, "storyline", storyline_id)
         if record is None or record.get("id") != storyline_id:  # named after the event that founded it
             founder = (storylines._load(storyline_id) or StorylineProfile(storyline_id, "")).founder
             title = next((r["title"] for r in records if r["id"] == founder), None)
-            if title is None and founder:
-                try:
-                    title = store.get_record("event", founder)["title"]
-                except NotFound:
-                    pass
+            founded = _record_or_none(store, "event", founder) if title is None and founder else None
+            if founded is not None:
+                title = founded["title"]
             store.put_records("storyline", [{"id": storyline_id, "title": title or lines[storyline_id]}])
             if record is not None:  # the record of the id it had (now a redirect here)
                 store.delete_records("storyline", [record["id"]])
+
+
+def _record_or_none(store, kind: str, record_id: str) -> dict | None:
+    try:
+        return store.get_record(kind, record_id)
+    except NotFound:
+        return None
 
 
 def _founder_title(store, batch: Batch, profile: EventProfile) -> str:
