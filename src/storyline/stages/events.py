@@ -75,6 +75,7 @@ from typing import Any, Protocol
 from storyline.errors import NotFound
 from storyline.model import Document
 from storyline.registry import Batch, Stage, stage
+from storyline.stages import profile_codec
 from storyline.stages.embed import EMBED_KEY, embed
 
 __all__ = ["EventSettings", "EventProfile", "Assignment", "Merge", "EventState", "MemoryState",
@@ -1458,6 +1459,10 @@ def cluster_events(docs: list[Document], index: EventIndex | None = None,
 # ---------------------------------------------------------------------------------------------
 # Persistence in the store, and the stage.
 
+def _same(value: Any) -> Any:
+    return value
+
+
 class StoreState(MemoryState):
     """`EventState` over the store's generic state tables, with a write-back cache.
 
@@ -1488,10 +1493,11 @@ class StoreState(MemoryState):
         missing = [k for k in keys if k not in self._have[table]]
         if missing:
             found = self.store.get_states(self.NS[table], missing)
+            decode = profile_codec.unpack if table == "profiles" else None
             for k in missing:
                 self._have[table].add(k)
                 if k in found and k not in into:
-                    into[k] = found[k]
+                    into[k] = decode(found[k]) if decode else found[k]
 
     def _touch(self, table: str, keys: Iterable[str]) -> None:
         keys = list(keys)
@@ -1612,7 +1618,8 @@ class StoreState(MemoryState):
         for table, keys in self._dirty.items():
             if keys:
                 source = tables[table]
-                store.put_state(self.NS[table], {k: source[k] for k in keys if k in source})
+                encode = profile_codec.pack if table == "profiles" else _same
+                store.put_state(self.NS[table], {k: encode(source[k]) for k in keys if k in source})
                 keys.clear()
         if self._gone:
             store.delete_state(self.NS["profiles"], sorted(self._gone))
