@@ -298,6 +298,8 @@ class Candidates:
             f.append("is_source")
         if FEATURES >= 2:
             f.extend(self._clause_features(c0, c1, k, side, a0, a1, csent, sent))
+        if FEATURES >= 3:
+            f.extend(self._trail_features(c0, c1, k, att))
         for c in context:
             if not c.startswith(("prev", "next")):
                 f.append("ctx=" + c)
@@ -351,8 +353,36 @@ class Candidates:
         return f
 
 
+    def _trail_features(self, c0: int, c1: int, k: str, att: Attribution) -> list[str]:
+        """A speech clause right after the content (`…," said X`, `… X said.`,
+        `…, according to X`) names the speaker even when the tagger linked the
+        content to another cue before it (`Nabisco issued a notice …, said Y`)."""
+        end = att.hull[1]
+        e = self._tok(max(end - 1, 0))
+        if self.tokens[e].end > end or c0 <= e:
+            return []
+        gap = [i for i in range(e + 1, c0) if self.lower[i] not in _PUNCT_GAP]
+        if len(gap) > 3 or any(self.tokens[i].sent != self.tokens[c0].sent for i in gap):
+            return []
+        low = self.lower
+        verb_before = any(low[i] in self.cue_words for i in gap)
+        according = c0 >= 2 and low[c0 - 2] == "according" and low[c0 - 1] == "to"
+        after = c1 + 1
+        while after < len(low) and after <= c1 + 3 and low[after] in _AUX:
+            after += 1
+        verb_after = not gap and after < len(low) and low[after] in self.cue_words
+        if not (verb_before or according or verb_after):
+            return []
+        how = "according" if according else "verb_before" if verb_before else "verb_after"
+        cue_first = att.cue is not None and att.cue[1] <= att.hull[0]
+        return ["trail", "trail=" + how, "trail|k=%s|%s" % (how, k), "trail|cuefirst=%s" % cue_first]
+
+
+_PUNCT_GAP = {",", '"', "”", "''", "’", "»", "—", "–", "-", "(", ")"}
+_AUX = {"has", "had", "have", "also", "then", "later", "was", "is", "would", "will"}
+
 # Version of the linker's feature set (`Candidates._features`) the shipped weights use.
-FEATURES = 2
+FEATURES = 3
 
 FROM_FILE = "file"
 _override: dict[str, float] | None | str = FROM_FILE
