@@ -173,10 +173,22 @@ class Candidates:
                 add(span, kind)
         out = []
         for span, kinds in spans.items():
-            if any(s <= span[0] < e for s, e in pieces) and not ({"prev", "next"} & set(kinds)):
+            inside = any(s <= span[0] < e for s, e in pieces) and not ({"prev", "next"} & set(kinds))
+            if inside and not (FEATURES >= 3 and att.cue is not None and self._at_cue(span, a0, a1)):
                 continue
-            out.append((span, self._features(span, kinds, att, a0, a1, sent, context or [])))
+            feats = self._features(span, kinds, att, a0, a1, sent, context or [])
+            if inside:
+                feats.append("in_content")
+            out.append((span, feats))
         return out
+
+    def _at_cue(self, span: Span, a0: int, a1: int) -> bool:
+        """Is `span` outside quotation marks and right next to the cue? The tagger
+        can read the source of an interrupted quote as content (`"X," said
+        Sherman, speaking of politicians, "Y"`)."""
+        c0 = self._tok(span[0])
+        c1 = self._tok(max(span[0], span[1] - 1))
+        return not self.quoted[c0] and (c0 == a1 + 1 or c1 == a0 - 1)
 
     def _role_phrase(self, k: int) -> Span | None:
         """`the spokeswoman`, `his nephew Michery el Soheil`: determiner, modifiers, role noun, name."""
