@@ -179,6 +179,8 @@ class Candidates:
             feats = self._features(span, kinds, att, a0, a1, sent, context or [])
             if inside:
                 feats.append("in_content")
+            if FEATURES >= 4:
+                feats = _cross(feats)
             out.append((span, feats))
         return out
 
@@ -390,11 +392,27 @@ class Candidates:
         return ["trail", "trail=" + how, "trail|k=%s|%s" % (how, k), "trail|cuefirst=%s" % cue_first]
 
 
+# Features whose weight depends on the candidate's kind: a name right before the
+# cue is its subject, a pronoun there may be the object of another verb.
+_CROSS = {
+    "adjacent_cue", "sent_initial", "after_prep", "prev=,", "prev=mark", "next=,", "before_cueword",
+    "after_cueword", "quoted", "in_hull", "first_person", "who_after", "trail", "in_content",
+    "has_source", "is_source", "multi",
+}  # fmt: skip
+_CROSS_PREFIX = {"cueform", "between", "commas", "side", "rel", "first_person|cueform"}
+
+
+def _cross(feats: list[str]) -> list[str]:
+    """`feats` plus each of the `_CROSS` features joined with the candidate's kind."""
+    kind = next((x[2:].split(":")[0] for x in feats if x.startswith("k=")), "?")
+    return feats + [kind + "&" + x for x in feats if x in _CROSS or x.split("=")[0] in _CROSS_PREFIX]
+
+
 _PUNCT_GAP = {",", '"', "”", "''", "’", "»", "—", "–", "-", "(", ")"}
 _AUX = {"has", "had", "have", "also", "then", "later", "was", "is", "would", "will"}
 
 # Version of the linker's feature set (`Candidates._features`) the shipped weights use.
-FEATURES = 3
+FEATURES = 4
 
 FROM_FILE = "file"
 _override: dict[str, float] | None | str = FROM_FILE
