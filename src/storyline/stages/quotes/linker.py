@@ -187,7 +187,7 @@ class Candidates:
     def _at_cue(self, span: Span, a0: int, a1: int) -> bool:
         """Is `span` outside quotation marks and right next to the cue? The tagger
         can read the source of an interrupted quote as content (`"X," said
-        Sherman, speaking of politicians, "Y"`)."""
+        Dunn, speaking of the budget, "Y"`)."""
         c0 = self._tok(span[0])
         c1 = self._tok(max(span[0], span[1] - 1))
         return not self.quoted[c0] and (c0 == a1 + 1 or c1 == a0 - 1)
@@ -370,7 +370,7 @@ class Candidates:
     def _trail_features(self, c0: int, c1: int, k: str, att: Attribution) -> list[str]:
         """A speech clause right after the content (`…," said X`, `… X said.`,
         `…, according to X`) names the speaker even when the tagger linked the
-        content to another cue before it (`Nabisco issued a notice …, said Y`)."""
+        content to another cue before it (`the firm issued a notice …, said Y`)."""
         end = att.hull[1]
         e = self._tok(max(end - 1, 0))
         if self.tokens[e].end > end or c0 <= e:
