@@ -288,3 +288,17 @@ def test_quotes_sentence_long_quote_before_its_cue_is_kept_when_the_tagger_misse
     kept = [text[a.hull[0] : a.hull[1]] for a in combine([], ruled)]
     assert any(k.startswith('"This passage') for k in kept), kept
     assert not any("vanity" in k for k in kept), kept
+
+
+def test_quotes_cue_words_used_as_nouns_are_no_cues():
+    # `States` in `the United States`, `states` after a number: nouns, not `X states`.
+    from storyline.stages.quotes import rules
+    from storyline.stages.quotes.tokens import tokenize
+
+    text = ("Mara Tellen won in 30 states last year.\n\n"
+            "The ports matter to the economy of the region, the United States has long held.\n\n"
+            "The ministry states that the ports will open in May.")
+    found = rules.attributions(text, tokenize(text), find_segments(text), ents(text, "Mara Tellen"), "en")
+    cues = [text[a.cue[0] : a.cue[1]] for a in found if a.cue is not None]
+    assert cues == ["states"], cues
+    assert text[found[0].hull[0] : found[0].hull[1]] == "that the ports will open in May", found

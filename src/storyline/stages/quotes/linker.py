@@ -173,10 +173,24 @@ class Candidates:
                 add(span, kind)
         out = []
         for span, kinds in spans.items():
-            if any(s <= span[0] < e for s, e in pieces) and not ({"prev", "next"} & set(kinds)):
+            inside = any(s <= span[0] < e for s, e in pieces) and not ({"prev", "next"} & set(kinds))
+            if inside and not (FEATURES >= 3 and att.cue is not None and self._at_cue(span, a0, a1)):
                 continue
-            out.append((span, self._features(span, kinds, att, a0, a1, sent, context or [])))
+            feats = self._features(span, kinds, att, a0, a1, sent, context or [])
+            if inside:
+                feats.append("in_content")
+            if FEATURES >= 4:
+                feats = _cross(feats)
+            out.append((span, feats))
         return out
+
+    def _at_cue(self, span: Span, a0: int, a1: int) -> bool:
+        """Is `span` outside quotation marks and right next to the cue? The tagger
+        can read the source of an interrupted quote as content (`"X," said
+        Dunn, speaking of the budget, "Y"`)."""
+        c0 = self._tok(span[0])
+        c1 = self._tok(max(span[0], span[1] - 1))
+        return not self.quoted[c0] and (c0 == a1 + 1 or c1 == a0 - 1)
 
     def _role_phrase(self, k: int) -> Span | None:
         """`the spokeswoman`, `his nephew Michery el Soheil`: determiner, modifiers, role noun, name."""
@@ -298,6 +312,8 @@ class Candidates:
             f.append("is_source")
         if FEATURES >= 2:
             f.extend(self._clause_features(c0, c1, k, side, a0, a1, csent, sent))
+        if FEATURES >= 3:
+            f.extend(self._trail_features(c0, c1, k, att))
         for c in context:
             if not c.startswith(("prev", "next")):
                 f.append("ctx=" + c)
@@ -351,8 +367,52 @@ class Candidates:
         return f
 
 
+    def _trail_features(self, c0: int, c1: int, k: str, att: Attribution) -> list[str]:
+        """A speech clause right after the content (`…," said X`, `… X said.`,
+        `…, according to X`) names the speaker even when the tagger linked the
+        content to another cue before it (`the firm issued a notice …, said Y`)."""
+        end = att.hull[1]
+        e = self._tok(max(end - 1, 0))
+        if self.tokens[e].end > end or c0 <= e:
+            return []
+        gap = [i for i in range(e + 1, c0) if self.lower[i] not in _PUNCT_GAP]
+        if len(gap) > 3 or any(self.tokens[i].sent != self.tokens[c0].sent for i in gap):
+            return []
+        low = self.lower
+        verb_before = any(low[i] in self.cue_words for i in gap)
+        according = c0 >= 2 and low[c0 - 2] == "according" and low[c0 - 1] == "to"
+        after = c1 + 1
+        while after < len(low) and after <= c1 + 3 and low[after] in _AUX:
+            after += 1
+        verb_after = not gap and after < len(low) and low[after] in self.cue_words
+        if not (verb_before or according or verb_after):
+            return []
+        how = "according" if according else "verb_before" if verb_before else "verb_after"
+        cue_first = att.cue is not None and att.cue[1] <= att.hull[0]
+        return ["trail", "trail=" + how, "trail|k=%s|%s" % (how, k), "trail|cuefirst=%s" % cue_first]
+
+
+# Features whose weight depends on the candidate's kind: a name right before the
+# cue is its subject, a pronoun there may be the object of another verb.
+_CROSS = {
+    "adjacent_cue", "sent_initial", "after_prep", "prev=,", "prev=mark", "next=,", "before_cueword",
+    "after_cueword", "quoted", "in_hull", "first_person", "who_after", "trail", "in_content",
+    "has_source", "is_source", "multi",
+}  # fmt: skip
+_CROSS_PREFIX = {"cueform", "between", "commas", "side", "rel", "first_person|cueform"}
+
+
+def _cross(feats: list[str]) -> list[str]:
+    """`feats` plus each of the `_CROSS` features joined with the candidate's kind."""
+    kind = next((x[2:].split(":")[0] for x in feats if x.startswith("k=")), "?")
+    return feats + [kind + "&" + x for x in feats if x in _CROSS or x.split("=")[0] in _CROSS_PREFIX]
+
+
+_PUNCT_GAP = {",", '"', "”", "''", "’", "»", "—", "–", "-", "(", ")"}
+_AUX = {"has", "had", "have", "also", "then", "later", "was", "is", "would", "will"}
+
 # Version of the linker's feature set (`Candidates._features`) the shipped weights use.
-FEATURES = 2
+FEATURES = 4
 
 FROM_FILE = "file"
 _override: dict[str, float] | None | str = FROM_FILE

@@ -95,6 +95,12 @@ _ACCORDING = {
     "es": [("según",), ("de", "acuerdo", "con")],
 }
 _THAT = {"that", "que", "qu", "qu'", "qu’"}
+# Cue words that are also plural nouns, and the words that make them one.
+_PLURAL_NOUNS = {"states", "reports", "claims", "notes", "comments", "remarks", "replies", "promises", "thoughts"}
+_NOUN_BEFORE = {
+    "the", "a", "an", "these", "those", "many", "other", "all", "both", "some", "several", "few",
+    "of", "in", "his", "her", "their", "our", "its", "such", "news", "media", "two", "three",
+}  # fmt: skip
 _INVERTED = re.compile(r"^(\w+)-(?:t-)?(il|elle|ils|elles|on)$", re.I)
 _FIRST_PERSON = {
     "en": {"i", "we", "us", "our", "my", "me", "you", "your", "let's"},
@@ -139,9 +145,22 @@ class _Doc:
         if not 0 <= i < len(self.tokens):
             return False
         w = self.lower[i]
+        if self.noun(i):
+            return False
         if w in CUE_WORDS[self.lang] or self.learned.get(w, 0.0) >= LEARNED_CUE:
             return True
         return bool(_INVERTED.match(w) and self._inverted_verb(w))
+
+    def noun(self, i: int) -> bool:
+        """An English cue word used as a noun: capitalised inside a sentence (`the United
+        States`), or a plural after a determiner or number (`in 30 states`, `the reports`)."""
+        if self.lang != "en":
+            return False
+        t = self.tokens[i]
+        if i > 0 and self.tokens[i - 1].sent == t.sent and t.text[:1].isupper():
+            return True
+        return (i > 0 and self.lower[i] in _PLURAL_NOUNS
+                and (self.lower[i - 1] in _NOUN_BEFORE or self.lower[i - 1][:1].isdigit()))
 
     def _inverted_verb(self, w: str) -> bool:
         m = _INVERTED.match(w)
@@ -406,7 +425,7 @@ def _trailing_cue(doc: _Doc, idx: list[int]) -> _Attribution | None:
         if after is None:
             continue
         cue, src, j = after
-        if low[j] not in _SPEECH and not _INVERTED.match(low[j]):
+        if (low[j] not in _SPEECH and not _INVERTED.match(low[j])) or doc.noun(j):
             continue
         nxt = max(j, doc.index_at(src[1]) - 1 if src and src[0] > cue[0] else j) + 1
         if nxt <= idx[-1] and low[nxt] not in _TAIL:
@@ -423,7 +442,7 @@ def _leading_cue(doc: _Doc, idx: list[int]) -> _Attribution | None:
     """`Source said (that) content.`: the first speech verb after a subject."""
     low, toks = doc.lower, doc.tokens
     for pos, i in enumerate(idx[1:], start=1):
-        if low[i] not in _SPEECH:
+        if low[i] not in _SPEECH or doc.noun(i):
             continue
         s = i - 1
         while s >= idx[0] and low[s] in _AUX:
