@@ -399,7 +399,9 @@ def _viterbi(feats: list[list[str]], bias: float) -> list[str]:
     return [labels[k] for k in reversed(path)]
 
 
-def fill_empty(feats: list[list[str]], labels: list[str], sents: list[int], quoted: list[int]) -> list[str] | None:
+def fill_empty(
+    feats: list[list[str]], labels: list[str], sents: list[int], quoted: list[int]
+) -> list[str] | None:
     """Labels of likely attributions in sentences `labels` (just returned by `tag(feats)`)
     leaves empty, `O` elsewhere; None when there are none.
 
@@ -415,7 +417,9 @@ def fill_empty(feats: list[list[str]], labels: list[str], sents: list[int], quot
     if not open_:
         return None
     t = _tagger()
-    flagged = {s for i, s in enumerate(sents) if s in open_ and cueish[i] and t.marginal("O", i) < 1 - RECALL_MARGIN}
+    flagged = {
+        s for i, s in enumerate(sents) if s in open_ and cueish[i] and t.marginal("O", i) < 1 - RECALL_MARGIN
+    }
     if not flagged:
         return None
     again = _viterbi(feats, RECALL_BIAS)
