@@ -302,3 +302,34 @@ def test_quotes_cue_words_used_as_nouns_are_no_cues():
     cues = [text[a.cue[0] : a.cue[1]] for a in found if a.cue is not None]
     assert cues == ["states"], cues
     assert text[found[0].hull[0] : found[0].hull[1]] == "that the ports will open in May", found
+
+
+def _paragraph_features(text):
+    from storyline.stages.quotes.tokens import tokenize
+
+    tokens = tokenize(text)
+    quoted = tagger.quote_states(tokens, find_segments(text))
+    feats = tagger.token_features(tokens, 0, len(tokens), quoted, ["O"] * len(tokens),
+                                  tagger.lexicon(), tagger.stem_lexicon())
+    return tokens, quoted, feats
+
+
+@pytest.mark.skipif(not tagger.available(), reason="needs the trained English tagger")
+def test_quotes_recall_pass_finds_an_attribution_in_a_sentence_left_empty():
+    text = "Anna Berg visited the plant on Monday. Most analysts expected a recession in the spring."
+    tokens, quoted, feats = _paragraph_features(text)
+    tagger.tag(feats)
+    empty = ["O"] * len(tokens)  # as if the tagger had found nothing
+    labels = tagger.fill_empty(feats, empty, [t.sent for t in tokens], quoted)
+    assert labels is not None
+    assert [t.text for t, lab in zip(tokens, labels) if lab.endswith("CUE")] == ["expected"]
+    assert "recession" in [t.text for t, lab in zip(tokens, labels) if lab.endswith("CNT")]
+    assert all(lab == "O" for t, lab in zip(tokens, labels) if t.sent == tokens[0].sent)
+
+
+@pytest.mark.skipif(not tagger.available(), reason="needs the trained English tagger")
+def test_quotes_recall_pass_leaves_sentences_with_quotation_marks_alone():
+    text = 'Anna Berg visited the plant on Monday. Most analysts expected "a recession in the spring."'
+    tokens, quoted, feats = _paragraph_features(text)
+    tagger.tag(feats)
+    assert tagger.fill_empty(feats, ["O"] * len(tokens), [t.sent for t in tokens], quoted) is None

@@ -147,6 +147,101 @@ def _split_content(tokens: list[Token], spans, quoted: list[int]):
     return out, cut
 
 
+def _paragraph(tokens: list[Token], end: int, spans, quoted: list[int], pending, out: list[_Attribution]):
+    """Append the attributions of one tagged paragraph (ending at token `end`) to `out`.
+
+    Returns the cue it leaves pending for the next paragraph (`X continued:`).
+    """
+    split: set[tuple[str, int, int]] = set()
+    if SPLIT_SENTENCES:
+        spans, split = _split_content(tokens, spans, quoted)
+    cues = [s for s in spans if s[0] == "CUE"]
+    sources = [s for s in spans if s[0] == "SRC"]
+    groups: dict[int, list[tuple[str, int, int]]] = {}
+    orphans = []
+    for sp in spans:
+        if sp[0] != "CNT":
+            continue
+        if not cues:
+            orphans.append(sp)
+            continue
+        ci = min(range(len(cues)), key=lambda i: (_apart(tokens, sp, cues[i]), _gap(sp, cues[i]), i))
+        if sp in split and _apart(tokens, sp, cues[ci]):
+            if SPLIT_SENTENCES == 2:
+                orphans.append(sp)
+            continue
+        groups.setdefault(ci, []).append(sp)
+    taken: set[int] = set()
+
+    def source_of(cue: tuple[str, int, int]) -> Span | None:
+        if not sources:
+            return None
+        si = min(range(len(sources)), key=lambda i: (_gap(cue, sources[i]), i))
+        if _gap(cue, sources[si]) > 12 or si in taken:
+            return None
+        taken.add(si)
+        return tokens[sources[si][1]].start, tokens[sources[si][2] - 1].end
+
+    para_sources = [(tokens[b].start, tokens[e - 1].end) for _, b, e in sources]
+    for ci, pieces in sorted(groups.items()):
+        cue = cues[ci]
+        left = [p for p in pieces if p[2] <= cue[1]]
+        right = [p for p in pieces if p[1] >= cue[2]]
+        if left and right and sum(e - b for _, b, e in right) >= 3:
+            # Content on both sides of a cue is one attribution only for an
+            # interrupted quote (`"X," he said, "Y."`); otherwise one side is
+            # a statement of its own: the quoted side keeps the cue (`"X,"
+            # Ms. Lee said, sitting at …`), else the right side (`X. He
+            # said that Y`).
+            quoted_l = any(quoted[k] for _, b, e in left for k in range(b, e))
+            quoted_r = any(quoted[k] for _, b, e in right for k in range(b, e))
+            if not (quoted_l and quoted_r):
+                if quoted_l and not quoted_r:
+                    left, right = right, left
+                pieces = right
+                if KEEP_CUELESS:
+                    for _, b, e in left:
+                        out.append(
+                            _Attribution(
+                                content=[(tokens[b].start, tokens[e - 1].end)],
+                                extra={"sources": para_sources},
+                            )
+                        )
+        out.append(
+            _Attribution(
+                content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in pieces],
+                cue=(tokens[cue[1]].start, tokens[cue[2] - 1].end),
+                source=source_of(cue),
+                extra={"sources": para_sources, "tagged_source": True},
+            )
+        )
+    if orphans and pending is not None:
+        # The cue ended the previous paragraph with a colon.
+        out.append(
+            _Attribution(
+                content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in orphans],
+                cue=pending[0],
+                source=pending[1],
+            )
+        )
+    else:
+        for _, b, e in orphans:
+            if not KEEP_CUELESS and not any(quoted[k] for k in range(b, e)):
+                continue
+            out.append(
+                _Attribution(
+                    content=[(tokens[b].start, tokens[e - 1].end)],
+                    extra={"sources": para_sources},
+                )
+            )
+    pending = None
+    unused = [c for i, c in enumerate(cues) if i not in groups]
+    if unused and tokens[end - 1].text == ":" and end - unused[-1][2] <= 4:
+        cue = unused[-1]
+        pending = ((tokens[cue[1]].start, tokens[cue[2] - 1].end), source_of(cue))
+    return pending
+
+
 def tagger_attributions(
     text: str, tokens: list[Token], segments: list[Segment], entities: list[EntityMention]
 ) -> list[_Attribution]:
@@ -158,95 +253,12 @@ def tagger_attributions(
     pending: tuple[Span, Span | None] | None = None  # `X continued:` ending a paragraph
     for begin, end in paragraphs(tokens):
         feats = tagger.token_features(tokens, begin, end, quoted, ner, lex, stems)
-        spans = _spans(tagger.tag(feats), begin)
-        split: set[tuple[str, int, int]] = set()
-        if SPLIT_SENTENCES:
-            spans, split = _split_content(tokens, spans, quoted)
-        cues = [s for s in spans if s[0] == "CUE"]
-        sources = [s for s in spans if s[0] == "SRC"]
-        groups: dict[int, list[tuple[str, int, int]]] = {}
-        orphans = []
-        for sp in spans:
-            if sp[0] != "CNT":
-                continue
-            if not cues:
-                orphans.append(sp)
-                continue
-            ci = min(range(len(cues)), key=lambda i: (_apart(tokens, sp, cues[i]), _gap(sp, cues[i]), i))
-            if sp in split and _apart(tokens, sp, cues[ci]):
-                if SPLIT_SENTENCES == 2:
-                    orphans.append(sp)
-                continue
-            groups.setdefault(ci, []).append(sp)
-        taken: set[int] = set()
-
-        def source_of(cue: tuple[str, int, int]) -> Span | None:
-            if not sources:
-                return None
-            si = min(range(len(sources)), key=lambda i: (_gap(cue, sources[i]), i))
-            if _gap(cue, sources[si]) > 12 or si in taken:
-                return None
-            taken.add(si)
-            return tokens[sources[si][1]].start, tokens[sources[si][2] - 1].end
-
-        para_sources = [(tokens[b].start, tokens[e - 1].end) for _, b, e in sources]
-        for ci, pieces in sorted(groups.items()):
-            cue = cues[ci]
-            left = [p for p in pieces if p[2] <= cue[1]]
-            right = [p for p in pieces if p[1] >= cue[2]]
-            if left and right and sum(e - b for _, b, e in right) >= 3:
-                # Content on both sides of a cue is one attribution only for an
-                # interrupted quote (`"X," he said, "Y."`); otherwise one side is
-                # a statement of its own: the quoted side keeps the cue (`"X,"
-                # Ms. Lee said, sitting at …`), else the right side (`X. He
-                # said that Y`).
-                quoted_l = any(quoted[k] for _, b, e in left for k in range(b, e))
-                quoted_r = any(quoted[k] for _, b, e in right for k in range(b, e))
-                if not (quoted_l and quoted_r):
-                    if quoted_l and not quoted_r:
-                        left, right = right, left
-                    pieces = right
-                    if KEEP_CUELESS:
-                        for _, b, e in left:
-                            out.append(
-                                _Attribution(
-                                    content=[(tokens[b].start, tokens[e - 1].end)],
-                                    extra={"sources": para_sources},
-                                )
-                            )
-            out.append(
-                _Attribution(
-                    content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in pieces],
-                    cue=(tokens[cue[1]].start, tokens[cue[2] - 1].end),
-                    source=source_of(cue),
-                    extra={"sources": para_sources, "tagged_source": True},
-                )
-            )
-        if orphans and pending is not None:
-            # The cue ended the previous paragraph with a colon.
-            out.append(
-                _Attribution(
-                    content=[(tokens[b].start, tokens[e - 1].end) for _, b, e in orphans],
-                    cue=pending[0],
-                    source=pending[1],
-                )
-            )
-        else:
-            for _, b, e in orphans:
-                if not KEEP_CUELESS and not any(quoted[k] for k in range(b, e)):
-                    continue
-                out.append(
-                    _Attribution(
-                        content=[(tokens[b].start, tokens[e - 1].end)],
-                        extra={"sources": para_sources},
-                    )
-                )
-        pending = None
-        unused = [c for i, c in enumerate(cues) if i not in groups]
-        if unused and tokens[end - 1].text == ":" and end - unused[-1][2] <= 4:
-            cue = unused[-1]
-            pending = ((tokens[cue[1]].start, tokens[cue[2] - 1].end), source_of(cue))
-            unused = unused[:-1]
+        labels = tagger.tag(feats)
+        extra = tagger.fill_empty(feats, labels, [t.sent for t in tokens[begin:end]], quoted[begin:end])
+        pending = _paragraph(tokens, end, _spans(labels, begin), quoted, pending, out)
+        if extra is not None:
+            # Decoded apart, so the new cue takes no content from the others.
+            _paragraph(tokens, end, _spans(extra, begin), quoted, None, out)
     return out
 
 

@@ -203,7 +203,7 @@ def token_features(
     feats = []
     for i in range(n):
         w = words[i]
-        f = [
+        f = [  # "cue=" stays at index 4: fill_empty reads it there
             "b",
             "w=" + w,
             "s3=" + w[-3:],
@@ -342,3 +342,97 @@ def available() -> bool:
 def tag(feats: list[list[str]]) -> list[str]:
     """Labels for one paragraph's features."""
     return _tagger().tag(feats)
+
+
+# Recall for sentences without quotation marks that the tagger leaves empty:
+# when a likely cue word there (prior at least 0.25, bucket RECALL_CUE) is less
+# than 1 - RECALL_MARGIN likely to be outside every attribution (CRF marginal),
+# the paragraph is decoded again with RECALL_BIAS added to the score of `O`,
+# and a cue with content that decoding finds in the sentence is kept. Chosen on
+# PolNeAR train, seven-fold by slice (taggers that never saw the slice):
+# attribution F1 0.6654 -> 0.6688, quotes unchanged.
+RECALL_MARGIN = 0.5  # 0 disables
+RECALL_BIAS = -0.5
+RECALL_CUE = 2
+
+
+@lru_cache(maxsize=1)
+def _weights():
+    import numpy as np
+
+    info = _tagger().info()
+    labels = sorted(info.labels, key=lambda lab: int(info.labels[lab]))
+    index = {lab: i for i, lab in enumerate(labels)}
+    attrs: dict[str, int] = {}
+    rows: list[tuple[int, int, float]] = []
+    for (a, lab), w in info.state_features.items():
+        rows.append((attrs.setdefault(a, len(attrs)), index[lab], w))
+    state = np.zeros((len(attrs), len(labels)))
+    for a, li, w in rows:
+        state[a, li] = w
+    trans = np.zeros((len(labels), len(labels)))
+    for (a, b), w in info.transitions.items():
+        trans[index[a], index[b]] = w
+    return labels, attrs, state, trans
+
+
+def _viterbi(feats: list[list[str]], bias: float) -> list[str]:
+    """Viterbi labels with `bias` added to every token's `O` score."""
+    import numpy as np
+
+    labels, attrs, state, trans = _weights()
+    emit = np.zeros((len(feats), len(labels)))
+    for i, f in enumerate(feats):
+        idx = [attrs[x] for x in f if x in attrs]
+        if idx:
+            emit[i] = state[idx].sum(0)
+    emit[:, labels.index("O")] += bias
+    score = emit[0].copy()
+    back = np.zeros(emit.shape, dtype=int)
+    for i in range(1, len(feats)):
+        cand = score[:, None] + trans
+        back[i] = cand.argmax(0)
+        score = cand.max(0) + emit[i]
+    path = [int(score.argmax())]
+    for i in range(len(feats) - 1, 0, -1):
+        path.append(int(back[i][path[-1]]))
+    return [labels[k] for k in reversed(path)]
+
+
+def fill_empty(
+    feats: list[list[str]], labels: list[str], sents: list[int], quoted: list[int]
+) -> list[str] | None:
+    """Labels of likely attributions in sentences `labels` (just returned by `tag(feats)`)
+    leaves empty, `O` elsewhere; None when there are none.
+
+    Sentences with quotation marks are left alone (`quoted` as `token_features` takes it,
+    for these tokens only): quotes are scored apart, and these stay as they were.
+    """
+    if not RECALL_MARGIN:
+        return None
+    busy = {s for s, lab, q in zip(sents, labels, quoted) if lab != "O" or q}
+    least = "cue=%d" % RECALL_CUE
+    cueish = [f[4] >= least for f in feats]  # f[4] is "cue=<bucket>", see token_features
+    open_ = {s for s, c in zip(sents, cueish) if c and s not in busy}
+    if not open_:
+        return None
+    t = _tagger()
+    flagged = {
+        s for i, s in enumerate(sents) if s in open_ and cueish[i] and t.marginal("O", i) < 1 - RECALL_MARGIN
+    }
+    if not flagged:
+        return None
+    again = _viterbi(feats, RECALL_BIAS)
+    out = ["O"] * len(labels)
+    found = False
+    for s in flagged:
+        idx = [i for i, x in enumerate(sents) if x == s]
+        cue = [i for i in idx if again[i].endswith("CUE")]
+        if not any(cueish[i] for i in cue) or not any(again[i].endswith("CNT") for i in idx):
+            continue
+        for i in idx:
+            out[i] = again[i]
+        if out[idx[0]].startswith("I-"):
+            out[idx[0]] = "B-" + out[idx[0]][2:]
+        found = True
+    return out if found else None

@@ -59,6 +59,7 @@ def use_tagger(model_dir: str | Path) -> None:
     tagger.LEXICON_PATH = Path(model_dir) / "cues-en.json"
     tagger._tagger.cache_clear()
     tagger._lexicons.cache_clear()
+    tagger._weights.cache_clear()
 
 
 def gather(splits) -> list[tuple[list[str], int, str]]:
