@@ -108,13 +108,9 @@ VARIANTS = {
     "ingest.batch_size=5": lambda files: ([files], {"ingest.batch_size": 5}),
 }
 # Known misses, each its own xfail so the rest keeps being checked.
-SHUFFLED_EVENTS = ("stages/events.py is online: each batch re-clusters only the events near its documents. The "
-                   "invented articles have no date and share boilerplate sentences, so most pairs sit near the "
-                   "join threshold; fed 9 shuffled files at a time, 9 of 76 documents end in other events than "
-                   "all at once (BCubed 0.964 < 0.99), all of them invented. The demo reports (real happenings) "
-                   "get the same events and storylines: test_determinism_events_of_the_demo_reports_are_identical")
-SHUFFLED_QUOTES = ("quotes merge within a storyline and carry its id, so the storylines the invented articles form "
-                   "differently (SHUFFLED_EVENTS) have other quotes; those of unchanged storylines are identical: "
+SHUFFLED_QUOTES = ("quotes merge within a storyline and carry its id; fed 9 shuffled files at a time the events are "
+                   "the same, but the invented articles' events (undated, near the storyline threshold) group into "
+                   "other storylines, so their quotes differ; those of unchanged storylines are identical: "
                    "test_determinism_quotes_of_unchanged_storylines_are_identical")
 
 
@@ -199,7 +195,7 @@ def test_determinism_events_of_the_demo_reports_are_identical(runs, variant):
     assert diff(ref, demo(runs[variant])) == []
 
 
-@pytest.mark.parametrize("variant", _xfail_shuffled(SHUFFLED_EVENTS))
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_determinism_events_within_the_stability_rules(runs, variant):
     _assert_events_within_contract(runs["all at once"], runs[variant])
 

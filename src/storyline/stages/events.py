@@ -676,7 +676,7 @@ class EventIndex:
 
     # -- public ---------------------------------------------------------------------------------
 
-    def assign(self, docs: list[Document]) -> list[Assignment]:
+    def assign(self, docs: list[Document], repointed: dict[str, str | None] | None = None) -> list[Assignment]:
         """Assign a batch of documents to events; returns one `Assignment` per input document.
 
         Sets `doc.event` on every document. Documents already assigned (a re-run) keep
@@ -685,6 +685,9 @@ class EventIndex:
 
         Args:
             docs: documents, ideally already through `embed` (done here otherwise).
+            repointed: stored documents the dedup stage gave another original in this
+                batch (id -> its original, None when it is one again): a document that was
+                clustered as an original leaves its event's centroid and follows its original.
 
         Returns:
             Assignments in the order of `docs`.
@@ -695,7 +698,7 @@ class EventIndex:
         self._merged_temps = {}
         self._copies = {}
         self._folded = {}
-        batch = self.state.next_batch()
+        batch = self._batch = self.state.next_batch()
         raw = self.state.doc_events(d.id for d in docs)
         res = self.state.resolve(set(raw.values()))
         known = {d: res[e] for d, e in raw.items()}
@@ -715,6 +718,7 @@ class EventIndex:
             counts.update(_doc_counts(feats[d.id]))
         self.state.add_df(counts, len(originals))
         self.state.put_doc_features({d.id: feats[d.id] for d in originals})
+        demoted, holders = self._demote(repointed or {})
         n = self.state.n_docs()
         df = self.state.df(counts)
 
@@ -729,6 +733,8 @@ class EventIndex:
         self._max_idf = 1.0 + math.log((n + 1) / 2) - 1e-9  # idf of a term in one document
 
         touched: dict[str, EventProfile] = {}  # every profile loaded or made in this batch
+        for prof in filter(None, map(self._load, sorted(holders))):
+            touched[prof.id] = prof  # their copies may follow a new original (step 4)
         changed: set[str] = set()
         doc_event: dict[str, str] = {}
         vecs = {d.id: self._vectorise(d.id, feats[d.id], idf) for d in originals}
@@ -739,7 +745,7 @@ class EventIndex:
         self._temp = 0
         # 1. The neighbourhood: events a new document could join are taken apart and
         #    clustered again together with the batch (bounded by `reopen_max_members`).
-        old_members = self._reopen(vecs, dates, touched, df, idf)
+        old_members = self._reopen(vecs, dates, touched, df, idf, demoted)
         order = sorted(vecs, key=lambda i: (dates.get(i, ""), i))
         # 2. Average-link seeds (or one pass in canonical order), then k-means style refinement
         #    with splits, then merges.
@@ -1032,15 +1038,19 @@ class EventIndex:
             doc_event[doc_id] = best.id
 
     def _reopen(self, vecs: dict[str, _DocVec], dates: dict[str, str], touched: dict[str, EventProfile],
-                df: dict[str, int], idf) -> dict[str, dict[str, str]]:
+                df: dict[str, int], idf, demoted: set[str] = frozenset()) -> dict[str, dict[str, str]]:
         """Take apart the events this batch's documents could join; their members join `vecs`.
 
         An event is reopened when some new document reaches `reopen_factor * threshold`
         against it and it has at most `reopen_max_members` members with stored features.
-        Its profile stays in `touched` emptied, so nothing joins it directly. Returns
-        event id -> {member doc id: event id} for the reopened events.
+        Its profile stays in `touched` emptied, so nothing joins it directly. The events
+        `demoted` lost a member to dedup (see `_demote`) are reopened whatever their size
+        or the budget: their centroids are rebuilt from the members left. Returns event
+        id -> {member doc id: event id} for the reopened events.
         """
         s = self.settings
+        for eid in sorted(demoted):
+            touched.setdefault(eid, self._load(eid))
         reach: dict[str, float] = {}
         for vec in vecs.values():
             ids = self.state.resolve(self._candidates(vec.keys))
@@ -1062,9 +1072,9 @@ class EventIndex:
         # The closest events first, up to a budget of documents per new document, so a batch
         # never costs more than a bounded multiple of its own size.
         budget = s.reopen_budget * len(vecs)
-        hood: list[str] = []
+        hood: list[str] = sorted(demoted)
         for eid in sorted(reach, key=lambda e: (-reach[e], e)):
-            if touched[eid].members > budget:
+            if touched[eid].members > budget or eid in demoted:
                 continue
             hood.append(eid)
             budget -= touched[eid].members
@@ -1091,6 +1101,44 @@ class EventIndex:
                 setattr(prof, ch, {})
             prof.touch()
         return old_members
+
+    def _demote(self, repointed: dict[str, str | None]) -> tuple[set[str], set[str]]:
+        """Stored documents that dedup now calls copies of another become copies here too.
+
+        A copy that arrived before its original (earlier in canonical order, the one
+        dedup keeps) was clustered as an original: its words counted twice in the
+        document frequencies and in its event's centroid, which all at once never
+        happens. Its features become a copy marker, its counts leave the document
+        frequencies, and it follows its original (step 4). Returns the events that lost
+        a member (to be rebuilt by `_reopen`) and those holding a copy whose original
+        changed. A document that is an original again keeps its place (it has no features).
+        """
+        ids = sorted(d for d, root in repointed.items() if root)
+        if not ids:
+            return set(), set()
+        feats = self.state.doc_features(ids)
+        events = self.event_of(ids)
+        counts: Counter[str] = Counter()
+        demoted: set[str] = set()
+        holders: set[str] = set()
+        gone = 0
+        for d in ids:
+            f, ev = feats.get(d), events.get(d)
+            if f is None or ev is None:
+                continue
+            if COPY_OF not in f:
+                gone += 1
+                counts.update({k: -1 for k in _doc_counts(f)})
+                prof = self._load(ev)
+                if prof is not None and prof.members:
+                    prof.members -= 1  # the count `_reopen` checks the stored features against
+                    demoted.add(prof.id)
+            self.state.put_doc_features({d: {COPY_OF: repointed[d]}})
+            self._copies[d] = repointed[d]
+            holders.add(ev)
+        if gone:
+            self.state.add_df(counts, -gone)
+        return demoted, holders
 
     def _found_temp(self, doc_id: str, batch: int, touched: dict[str, EventProfile]) -> EventProfile:
         """A new cluster under a temporary id; `_name` gives it its real id."""
@@ -1208,19 +1256,27 @@ class EventIndex:
 
     def _follow_originals(self, touched: dict[str, EventProfile], changed: set[str],
                           doc_event: dict[str, str]) -> None:
-        """Move each copy of a reopened event to the event its original is in now."""
+        """Move each copy of a reopened event (or that dedup re-pointed) to the event its
+        original is in now; an event left with no documents redirects there."""
         if not self._copies:
             return
         holder = {d: prof for prof in touched.values() for d in prof.docs if d in self._copies}
         for copy, orig in sorted(self._copies.items()):
-            own, target = holder.get(copy), touched.get(doc_event.get(orig, ""))
+            own = holder.get(copy)
+            where = doc_event.get(orig) or self._known_event(orig)
+            target = touched.get(where) or self._load(where) if where else None
             if own is None or target is None or target is own:
                 continue
+            touched[target.id] = target
             own.docs.remove(copy)
             target.docs.append(copy)
             changed.update((own.id, target.id))
             doc_event[copy] = target.id
             self.moves.append((copy, own.id, target.id))
+            if not own.docs and not own.members and not own.id.startswith(_TEMP):
+                self.state.unpost({k: [own.id] for k in own.keys})
+                self.state.redirect(own.id, target.id)
+                self.merges.append(Merge(own.id, target.id, 1.0, self._batch, own.storyline))
 
     def _surviving(self, event_id: str) -> str:
         """The cluster a temporary one merged into (through chains of merges)."""
@@ -1682,5 +1738,5 @@ class Events(Stage):
 
     def process_batch(self, batch: Batch) -> None:
         index = self.load(batch.store)
-        index.assign(batch.documents)
+        index.assign(batch.documents, batch.notes.get("repointed"))
         batch.notes["event_index"] = index
