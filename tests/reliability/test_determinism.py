@@ -107,18 +107,6 @@ VARIANTS = {
         [f[i:i + 9] for f in [random.Random(5).sample(files, len(files))] for i in range(0, len(f), 9)], {}),
     "ingest.batch_size=5": lambda files: ([files], {"ingest.batch_size": 5}),
 }
-# Known misses, each its own xfail so the rest keeps being checked.
-SHUFFLED_QUOTES = ("quotes merge within a storyline and carry its id; fed 9 shuffled files at a time the events are "
-                   "the same, but the invented articles' events (undated, near the storyline threshold) group into "
-                   "other storylines, so their quotes differ; those of unchanged storylines are identical: "
-                   "test_determinism_quotes_of_unchanged_storylines_are_identical")
-
-
-def _xfail_shuffled(reason: str) -> list:
-    return [pytest.param(v, marks=pytest.mark.xfail(reason=reason, strict=False)) if v.startswith("shuffled") else v
-            for v in VARIANTS]
-
-
 @pytest.fixture(scope="module")
 def runs(corpus, tmp_path_factory):
     """The all-at-once export and one export per variant, computed once."""
@@ -158,7 +146,7 @@ def test_determinism_entities_are_identical(runs, variant):
     assert diff(stable(runs["all at once"]["entities"]), stable(runs[variant]["entities"])) == []
 
 
-@pytest.mark.parametrize("variant", _xfail_shuffled(SHUFFLED_QUOTES))
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_determinism_quotes_are_identical(runs, variant):
     assert diff(stable(runs["all at once"]["quotes"]), stable(runs[variant]["quotes"])) == []
 
