@@ -121,13 +121,15 @@ class StorylineIndex:
         # The storylines hold each event's vectors as of its last placement: bring those of
         # the events looked at up to date first, so none is placed against what another
         # event held before this batch (which depends on the order documents came in).
+        fresh: set[str] = set()
         for eid in order:
             ev = profiles[eid]
             current = self._load(self.state.resolve([ev.storyline])[ev.storyline] if ev.storyline else None)
             if current is not None and ev.id in current.events:
                 self._refresh(current, ev, *self._vectors(ev))
+                fresh.add(eid)
         for eid in order:
-            out[eid] = self._place(profiles[eid])
+            out[eid] = self._place(profiles[eid], refreshed=eid in fresh)
         for old, survivor in sorted(self._emptied.items()):
             line = self._storyline_of(survivor)
             if line and line != old:  # an id once handed out keeps resolving
@@ -218,12 +220,14 @@ class StorylineIndex:
     def _vectors(self, ev: EventProfile) -> tuple[dict[str, float], dict[str, float]]:
         return _unit(ev.names), _unit(ev.terms)
 
-    def _place(self, ev: EventProfile) -> str:
+    def _place(self, ev: EventProfile, refreshed: bool = False) -> str:
+        """Place `ev` (`refreshed`: its part of its storyline is already up to date)."""
         current = self.state.resolve([ev.storyline])[ev.storyline] if ev.storyline else None
         cur_prof = self._load(current) if current else None
         names, terms = self._vectors(ev)
         if cur_prof is not None and len(cur_prof.events) > 1:
-            self._refresh(cur_prof, ev, names, terms)
+            if not (refreshed and ev.id in cur_prof.events):
+                self._refresh(cur_prof, ev, names, terms)
             return cur_prof.id
         best = self._best(ev, names, terms, exclude=current)
         if best is not None:
