@@ -1053,8 +1053,10 @@ class EventIndex:
         """Take apart the events this batch's documents could join; their members join `vecs`.
 
         An event is reopened when some new document reaches `reopen_factor * threshold`
-        against it and it has at most `reopen_max_members` members with stored features.
-        Its profile stays in `touched` emptied, so nothing joins it directly. The events
+        against it and it has at most `reopen_max_members` members with stored features,
+        or when the centroid of a reopened event reaches it at `reopen_hop_factor *
+        threshold` (`reopen_hops` steps out); the batch's own reach first, within the
+        budget. Its profile stays in `touched` emptied, so nothing joins it directly. The events
         `demoted` lost a member to dedup (see `_demote`) are reopened whatever their size
         or the budget: their centroids are rebuilt from the members left. Returns event
         id -> {member doc id: event id} for the reopened events.
