@@ -43,7 +43,8 @@ def _identical_runs(settings: EventSettings) -> int:
     return same
 
 
-def test_event_order_shuffled_small_batches_mostly_give_the_all_at_once_events():
-    # Ten shuffles in batches of three documents: 7 give the same events, ids included, as all
-    # at once; reopening only the events the batch itself reaches (reopen_hops=0) gave 3.
-    assert _identical_runs(EventSettings()) >= 7
+def test_event_order_one_more_reopening_step_mostly_gives_the_all_at_once_events():
+    # Ten shuffles in batches of three documents: with one more step (reopen_hops=1), 7 give the
+    # same events, ids included, as all at once; reopening only the events the batch itself
+    # reaches (the default, reopen_hops=0, cheaper) gives 3.
+    assert _identical_runs(EventSettings(reopen_hops=1)) >= 7

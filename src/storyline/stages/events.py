@@ -16,8 +16,8 @@ them and never re-clusters the archive, only the batch's neighbourhood:
    `reopen_max_members` members are *reopened*: their members are clustered
    again together with the batch (each document reopens at most its
    `reopen_per_doc` closest events, the batch at most `reopen_budget` documents
-   per new one, or `reopen_min_budget`). The reopened events reopen the events
-   their centroids reach in turn (`reopen_hops` steps), so the neighbourhood
+   per new one, or `reopen_min_budget`). With `reopen_hops`, the reopened events
+   reopen the events their centroids reach in turn, so the neighbourhood
    re-clustered is closer to what all at once would see. Stored documents that
    dedup now calls copies of a newer arrival stop counting as originals.
 3. The open documents are seeded into clusters by average link over all their
@@ -136,10 +136,11 @@ class EventSettings:
     reopen_per_doc: int = 3  # events one new document may reopen, its closest first (0: no limit)
     # Reopened events reopen the events they reach (at `reopen_hop_factor * threshold`, centroid
     # to centroid) in turn, this many steps out, while the budget lasts: a neighbourhood cut
-    # one step from the batch left documents placed against clusters the batch re-formed, so
-    # the order they came in showed (determinism corpus, 8 shuffles of 9 files per ingest
-    # call: 3 -> 7 give the all-at-once events; 2.5k synthetic: +6 % events CPU).
-    reopen_hops: int = 1
+    # one step from the batch leaves documents placed against clusters the batch re-formed, so
+    # the order they came in shows. 1 step: determinism corpus, 8 shuffles of 9 files per ingest
+    # call, 3 -> 7 give the all-at-once events; but events CPU +7 % at 2.5k synthetic documents
+    # and +19 % at 10k (3.4 instead of 2.8 reopened documents per new one), so off by default.
+    reopen_hops: int = 0
     reopen_hop_factor: float = 1.25
     reopen_min_budget: int = 200  # a small batch may still reopen this many documents
     split_threshold: float = 0.40  # split an event whose two halves are less similar than this
