@@ -107,22 +107,6 @@ VARIANTS = {
         [f[i:i + 9] for f in [random.Random(5).sample(files, len(files))] for i in range(0, len(f), 9)], {}),
     "ingest.batch_size=5": lambda files: ([files], {"ingest.batch_size": 5}),
 }
-# Known misses, each its own xfail so the rest keeps being checked.
-SHUFFLED_EVENTS = ("stages/events.py is online: each batch re-clusters only the events near its documents. The "
-                   "invented articles have no date and share boilerplate sentences, so most pairs sit near the "
-                   "join threshold; fed 9 shuffled files at a time, 9 of 76 documents end in other events than "
-                   "all at once (BCubed 0.964 < 0.99), all of them invented. The demo reports (real happenings) "
-                   "get the same events and storylines: test_determinism_events_of_the_demo_reports_are_identical")
-SHUFFLED_QUOTES = ("quotes merge within a storyline and carry its id, so the storylines the invented articles form "
-                   "differently (SHUFFLED_EVENTS) have other quotes; those of unchanged storylines are identical: "
-                   "test_determinism_quotes_of_unchanged_storylines_are_identical")
-
-
-def _xfail_shuffled(reason: str) -> list:
-    return [pytest.param(v, marks=pytest.mark.xfail(reason=reason, strict=False)) if v.startswith("shuffled") else v
-            for v in VARIANTS]
-
-
 @pytest.fixture(scope="module")
 def runs(corpus, tmp_path_factory):
     """The all-at-once export and one export per variant, computed once."""
@@ -162,7 +146,7 @@ def test_determinism_entities_are_identical(runs, variant):
     assert diff(stable(runs["all at once"]["entities"]), stable(runs[variant]["entities"])) == []
 
 
-@pytest.mark.parametrize("variant", _xfail_shuffled(SHUFFLED_QUOTES))
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_determinism_quotes_are_identical(runs, variant):
     assert diff(stable(runs["all at once"]["quotes"]), stable(runs[variant]["quotes"])) == []
 
@@ -199,7 +183,7 @@ def test_determinism_events_of_the_demo_reports_are_identical(runs, variant):
     assert diff(ref, demo(runs[variant])) == []
 
 
-@pytest.mark.parametrize("variant", _xfail_shuffled(SHUFFLED_EVENTS))
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_determinism_events_within_the_stability_rules(runs, variant):
     _assert_events_within_contract(runs["all at once"], runs[variant])
 

@@ -91,6 +91,45 @@ def test_events_duplicate_joins_its_original():
     assert copy.event == a.event
 
 
+def test_events_copy_that_came_before_its_original_stops_counting_as_a_document():
+    # Dedup keeps the earliest of two copies as the original, so one that arrives later
+    # re-points the stored one (batch.notes["repointed"]): it must leave its event's centroid
+    # and the document frequencies, as if both had come together.
+    def docs(*ids):
+        made = {"a": make("a", QUAKE_EN), "b": make("b", QUAKE_EN, duplicate_of="a"),
+                "q-en2": make("q-en2", QUAKE_EN_2), "other-quake": make("other-quake", OTHER_QUAKE_EN)}
+        return [made[i] for i in ids]
+
+    together = EventIndex()
+    together.assign(docs("a", "b", "q-en2", "other-quake"))
+    apart = EventIndex()
+    first = docs("b", "q-en2", "other-quake")
+    first[0].duplicate_of = None  # its original is not there yet
+    apart.assign(first)
+    apart.assign(docs("a"), repointed={"b": "a"})
+    ids = ["a", "b", "q-en2", "other-quake"]
+    assert apart.event_of(ids) == together.event_of(ids)
+    assert apart.state.features["b"] == {"copy_of": "a"}
+    assert apart.state.n_docs() == together.state.n_docs() == 3
+    assert +apart.state.doc_freq == +together.state.doc_freq
+    event = together.event_of(["a"])["a"]
+    got, want = apart.profiles([event])[event], together.profiles([event])[event]
+    assert (sorted(got.docs), got.members) == (sorted(want.docs), want.members) == (["a", "b", "q-en2"], 2)
+    assert got.terms.keys() == want.terms.keys()
+    assert all(abs(got.terms[k] - want.terms[k]) < 1e-9 for k in want.terms)
+
+
+def test_events_event_of_a_lone_early_copy_redirects_to_its_original():
+    index = EventIndex()
+    index.assign([make("b", QUAKE_EN), make("other-quake", OTHER_QUAKE_EN)])
+    was = index.event_of(["b"])["b"]
+    index.assign([make("a", QUAKE_EN)], repointed={"b": "a"})
+    now = index.event_of(["a", "b"])
+    assert now["a"] == now["b"] != was
+    assert index.state.resolve([was])[was] == now["a"]  # an id once handed out resolves
+    assert was not in index.state.profiles
+
+
 def test_events_rerun_is_a_no_op():
     index = EventIndex()
     docs = corpus()

@@ -121,7 +121,7 @@ class Dedup(Stage):
         in canonical order (published, id): the earliest member is the original, each later
         one points at the root of its most similar earlier member. A stored copy whose
         original changes (an earlier copy arrived later) is re-pointed here, in the
-        batch's transaction.
+        batch's transaction, and listed in `batch.notes["repointed"]` (id -> new original).
         """
         store = batch.store
         self._index_stored(store)
@@ -154,6 +154,9 @@ class Dedup(Stage):
                 self._mark(doc, stored[doc.id])
             store.update_documents(docs, ("duplicate_of", "flags"))
             fresh.update({i: stored[i] for i in moved})
+            # For the events stage: a stored document that is now a copy must stop counting
+            # as an original of its event (it was clustered before its original arrived).
+            batch.notes["repointed"] = {doc.id: doc.duplicate_of for doc in docs}
         store.put_state(STATE, fresh)
 
     @staticmethod

@@ -16,7 +16,10 @@ them and never re-clusters the archive, only the batch's neighbourhood:
    `reopen_max_members` members are *reopened*: their members are clustered
    again together with the batch (each document reopens at most its
    `reopen_per_doc` closest events, the batch at most `reopen_budget` documents
-   per new one).
+   per new one, or `reopen_min_budget`). With `reopen_hops`, the reopened events
+   reopen the events their centroids reach in turn, so the neighbourhood
+   re-clustered is closer to what all at once would see. Stored documents that
+   dedup now calls copies of a newer arrival stop counting as originals.
 3. The open documents are seeded into clusters by average link over all their
    pairs (`link_method`, cut at `link_threshold`): it depends on the set of open
    documents only, not on their order, so batches cut or ordered differently
@@ -132,6 +135,15 @@ class EventSettings:
     reopen_factor: float = 0.8  # reopen an event when a new document reaches this x threshold
     reopen_budget: int = 10  # reopened documents per new document, at most
     reopen_per_doc: int = 3  # events one new document may reopen, its closest first (0: no limit)
+    # Reopened events reopen the events they reach (at `reopen_hop_factor * threshold`, centroid
+    # to centroid) in turn, this many steps out, while the budget lasts: a neighbourhood cut
+    # one step from the batch leaves documents placed against clusters the batch re-formed, so
+    # the order they came in shows. 1 step: determinism corpus, 8 shuffles of 9 files per ingest
+    # call, 3 -> 7 give the all-at-once events; but events CPU +7 % at 2.5k synthetic documents
+    # and +19 % at 10k (3.4 instead of 2.8 reopened documents per new one), so off by default.
+    reopen_hops: int = 0
+    reopen_hop_factor: float = 1.25
+    reopen_min_budget: int = 200  # a small batch may still reopen this many documents
     split_threshold: float = 0.40  # split an event whose two halves are less similar than this
     split_seeds: int = 2  # 2-means starts tried per event
     split_min: int = 2  # smallest group of new documents that may split off an event
@@ -677,7 +689,7 @@ class EventIndex:
 
     # -- public ---------------------------------------------------------------------------------
 
-    def assign(self, docs: list[Document]) -> list[Assignment]:
+    def assign(self, docs: list[Document], repointed: dict[str, str | None] | None = None) -> list[Assignment]:
         """Assign a batch of documents to events; returns one `Assignment` per input document.
 
         Sets `doc.event` on every document. Documents already assigned (a re-run) keep
@@ -686,6 +698,9 @@ class EventIndex:
 
         Args:
             docs: documents, ideally already through `embed` (done here otherwise).
+            repointed: stored documents the dedup stage gave another original in this
+                batch (id -> its original, None when it is one again): a document that was
+                clustered as an original leaves its event's centroid and follows its original.
 
         Returns:
             Assignments in the order of `docs`.
@@ -696,7 +711,7 @@ class EventIndex:
         self._merged_temps = {}
         self._copies = {}
         self._folded = {}
-        batch = self.state.next_batch()
+        batch = self._batch = self.state.next_batch()
         raw = self.state.doc_events(d.id for d in docs)
         res = self.state.resolve(set(raw.values()))
         known = {d: res[e] for d, e in raw.items()}
@@ -716,6 +731,7 @@ class EventIndex:
             counts.update(_doc_counts(feats[d.id]))
         self.state.add_df(counts, len(originals))
         self.state.put_doc_features({d.id: feats[d.id] for d in originals})
+        demoted, holders = self._demote(repointed or {})
         n = self.state.n_docs()
         df = self.state.df(counts)
 
@@ -730,6 +746,8 @@ class EventIndex:
         self._max_idf = 1.0 + math.log((n + 1) / 2) - 1e-9  # idf of a term in one document
 
         touched: dict[str, EventProfile] = {}  # every profile loaded or made in this batch
+        for prof in filter(None, map(self._load, sorted(holders))):
+            touched[prof.id] = prof  # their copies may follow a new original (step 4)
         changed: set[str] = set()
         doc_event: dict[str, str] = {}
         vecs = {d.id: self._vectorise(d.id, feats[d.id], idf) for d in originals}
@@ -740,7 +758,7 @@ class EventIndex:
         self._temp = 0
         # 1. The neighbourhood: events a new document could join are taken apart and
         #    clustered again together with the batch (bounded by `reopen_max_members`).
-        old_members = self._reopen(vecs, dates, touched, df, idf)
+        old_members = self._reopen(vecs, dates, touched, df, idf, demoted)
         order = sorted(vecs, key=lambda i: (dates.get(i, ""), i))
         # 2. Average-link seeds (or one pass in canonical order), then k-means style refinement
         #    with splits, then merges.
@@ -1033,39 +1051,43 @@ class EventIndex:
             doc_event[doc_id] = best.id
 
     def _reopen(self, vecs: dict[str, _DocVec], dates: dict[str, str], touched: dict[str, EventProfile],
-                df: dict[str, int], idf) -> dict[str, dict[str, str]]:
+                df: dict[str, int], idf, demoted: set[str] = frozenset()) -> dict[str, dict[str, str]]:
         """Take apart the events this batch's documents could join; their members join `vecs`.
 
         An event is reopened when some new document reaches `reopen_factor * threshold`
-        against it and it has at most `reopen_max_members` members with stored features.
-        Its profile stays in `touched` emptied, so nothing joins it directly. Returns
-        event id -> {member doc id: event id} for the reopened events.
+        against it and it has at most `reopen_max_members` members with stored features,
+        or when the centroid of a reopened event reaches it at `reopen_hop_factor *
+        threshold` (`reopen_hops` steps out); the batch's own reach first, within the
+        budget. Its profile stays in `touched` emptied, so nothing joins it directly. The events
+        `demoted` lost a member to dedup (see `_demote`) are reopened whatever their size
+        or the budget: their centroids are rebuilt from the members left. Returns event
+        id -> {member doc id: event id} for the reopened events.
         """
         s = self.settings
-        reach: dict[str, float] = {}
-        for vec in vecs.values():
-            ids = self.state.resolve(self._candidates(vec.keys))
-            near: list[tuple[float, str]] = []
-            for eid in sorted(set(ids.values())):
-                prof = touched.get(eid) or self._load(eid, near=vec)
-                if (prof is None or not prof.members or prof.members > s.reopen_max_members
-                        or self._too_far(vec, prof)):
-                    continue
-                touched[eid] = prof
-                score = self._similarity(vec, prof)
-                if score >= s.reopen_factor * s.threshold:
-                    near.append((-score, eid))
-            near.sort()
-            # Each document reopens only the events it is closest to: an undated one (no time
-            # window) reaches every report of its kind, and would fill the batch's budget alone.
-            for neg, eid in near[: s.reopen_per_doc or None]:
-                reach[eid] = max(reach.get(eid, -1.0), -neg)
-        # The closest events first, up to a budget of documents per new document, so a batch
-        # never costs more than a bounded multiple of its own size.
-        budget = s.reopen_budget * len(vecs)
-        hood: list[str] = []
-        for eid in sorted(reach, key=lambda e: (-reach[e], e)):
-            if touched[eid].members > budget:
+        for eid in sorted(demoted):
+            touched.setdefault(eid, self._load(eid))
+        # A batch never costs more than a bounded multiple of its own size.
+        budget = max(s.reopen_budget * len(vecs), s.reopen_min_budget)
+        reach: dict[str, tuple[int, float]] = {}  # event -> (steps from the batch, -similarity)
+        frontier = list(vecs.values())
+        for hop in range(s.reopen_hops + 1):
+            found: set[str] = set()
+            for vec in frontier:
+                # Each document reopens only the events it is closest to: an undated one (no
+                # time window) reaches every report of its kind, and would fill the budget alone.
+                floor = (s.reopen_factor if hop == 0 else s.reopen_hop_factor) * s.threshold
+                for neg, eid in self._near(vec, touched, floor)[: s.reopen_per_doc or None]:
+                    if eid not in reach:
+                        found.add(eid)
+                    reach[eid] = min(reach.get(eid, (hop, 0.0)), (hop, neg))
+            if hop == s.reopen_hops or not found or sum(touched[e].members for e in reach) >= budget:
+                break
+            # The next step looks out from the events just reached, as their centroids.
+            frontier = [self._probe(touched[e]) for e in sorted(found)]
+        # The closest events first (fewest steps from the batch, then most similar).
+        hood: list[str] = sorted(demoted)
+        for eid in sorted(reach, key=lambda e: (reach[e], e)):
+            if touched[eid].members > budget or eid in demoted:
                 continue
             hood.append(eid)
             budget -= touched[eid].members
@@ -1092,6 +1114,72 @@ class EventIndex:
                 setattr(prof, ch, {})
             prof.touch()
         return old_members
+
+    def _near(self, vec: _DocVec, touched: dict[str, EventProfile], floor: float) -> list[tuple[float, str]]:
+        """(-similarity, id) of the events `vec` reaches at `floor`, closest first, that are
+        small enough to reopen."""
+        s = self.settings
+        ids = self.state.resolve(self._candidates(vec.keys, exclude=vec.id))
+        near: list[tuple[float, str]] = []
+        for eid in sorted(set(ids.values()) - {vec.id}):
+            prof = touched.get(eid) or self._load(eid, near=vec)
+            if (prof is None or not prof.members or prof.members > s.reopen_max_members
+                    or self._too_far(vec, prof)):
+                continue
+            touched[eid] = prof
+            score = self._similarity(vec, prof)
+            if score >= floor:
+                near.append((-score, eid))
+        near.sort()
+        return near
+
+    def _probe(self, prof: EventProfile) -> _DocVec:
+        """An event's centroids as a document-like unit vector, with a document's number of
+        index keys (its strongest names and terms) to look up its neighbours."""
+        s = self.settings
+        vec = _unit_vec(prof)
+        names = sorted(vec.names, key=lambda k: (-vec.names[k], k))[: s.index_names]
+        terms = sorted(vec.terms, key=lambda k: (-vec.terms[k], k))[: s.index_terms]
+        vec.keys = [NAME_PREFIX + k for k in names] + [TERM_PREFIX + t for t in terms]
+        return vec
+
+    def _demote(self, repointed: dict[str, str | None]) -> tuple[set[str], set[str]]:
+        """Stored documents that dedup now calls copies of another become copies here too.
+
+        A copy that arrived before its original (earlier in canonical order, the one
+        dedup keeps) was clustered as an original: its words counted twice in the
+        document frequencies and in its event's centroid, which all at once never
+        happens. Its features become a copy marker, its counts leave the document
+        frequencies, and it follows its original (step 4). Returns the events that lost
+        a member (to be rebuilt by `_reopen`) and those holding a copy whose original
+        changed. A document that is an original again keeps its place (it has no features).
+        """
+        ids = sorted(d for d, root in repointed.items() if root)
+        if not ids:
+            return set(), set()
+        feats = self.state.doc_features(ids)
+        events = self.event_of(ids)
+        counts: Counter[str] = Counter()
+        demoted: set[str] = set()
+        holders: set[str] = set()
+        gone = 0
+        for d in ids:
+            f, ev = feats.get(d), events.get(d)
+            if f is None or ev is None:
+                continue
+            if COPY_OF not in f:
+                gone += 1
+                counts.update({k: -1 for k in _doc_counts(f)})
+                prof = self._load(ev)
+                if prof is not None and prof.members:
+                    prof.members -= 1  # the count `_reopen` checks the stored features against
+                    demoted.add(prof.id)
+            self.state.put_doc_features({d: {COPY_OF: repointed[d]}})
+            self._copies[d] = repointed[d]
+            holders.add(ev)
+        if gone:
+            self.state.add_df(counts, -gone)
+        return demoted, holders
 
     def _found_temp(self, doc_id: str, batch: int, touched: dict[str, EventProfile]) -> EventProfile:
         """A new cluster under a temporary id; `_name` gives it its real id."""
@@ -1209,19 +1297,27 @@ class EventIndex:
 
     def _follow_originals(self, touched: dict[str, EventProfile], changed: set[str],
                           doc_event: dict[str, str]) -> None:
-        """Move each copy of a reopened event to the event its original is in now."""
+        """Move each copy of a reopened event (or that dedup re-pointed) to the event its
+        original is in now; an event left with no documents redirects there."""
         if not self._copies:
             return
         holder = {d: prof for prof in touched.values() for d in prof.docs if d in self._copies}
         for copy, orig in sorted(self._copies.items()):
-            own, target = holder.get(copy), touched.get(doc_event.get(orig, ""))
+            own = holder.get(copy)
+            where = doc_event.get(orig) or self._known_event(orig)
+            target = touched.get(where) or self._load(where) if where else None
             if own is None or target is None or target is own:
                 continue
+            touched[target.id] = target
             own.docs.remove(copy)
             target.docs.append(copy)
             changed.update((own.id, target.id))
             doc_event[copy] = target.id
             self.moves.append((copy, own.id, target.id))
+            if not own.docs and not own.members and not own.id.startswith(_TEMP):
+                self.state.unpost({k: [own.id] for k in own.keys})
+                self.state.redirect(own.id, target.id)
+                self.merges.append(Merge(own.id, target.id, 1.0, self._batch, own.storyline))
 
     def _surviving(self, event_id: str) -> str:
         """The cluster a temporary one merged into (through chains of merges)."""
@@ -1689,5 +1785,5 @@ class Events(Stage):
 
     def process_batch(self, batch: Batch) -> None:
         index = self.load(batch.store)
-        index.assign(batch.documents)
+        index.assign(batch.documents, batch.notes.get("repointed"))
         batch.notes["event_index"] = index

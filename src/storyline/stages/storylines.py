@@ -117,8 +117,19 @@ class StorylineIndex:
         profiles = {p.id: p for p in self.events.profiles(sorted(ids)).values()}
         out: dict[str, str] = {}
         # Earlier events first, so a storyline is named after where it began.
-        for eid in sorted(profiles, key=lambda e: (profiles[e].first or "", profiles[e].founder, e)):
-            out[eid] = self._place(profiles[eid])
+        order = sorted(profiles, key=lambda e: (profiles[e].first or "", profiles[e].founder, e))
+        # The storylines hold each event's vectors as of its last placement: bring those of
+        # the events looked at up to date first, so none is placed against what another
+        # event held before this batch (which depends on the order documents came in).
+        fresh: set[str] = set()
+        for eid in order:
+            ev = profiles[eid]
+            current = self._load(self.state.resolve([ev.storyline])[ev.storyline] if ev.storyline else None)
+            if current is not None and ev.id in current.events:
+                self._refresh(current, ev, *self._vectors(ev))
+                fresh.add(eid)
+        for eid in order:
+            out[eid] = self._place(profiles[eid], refreshed=eid in fresh)
         for old, survivor in sorted(self._emptied.items()):
             line = self._storyline_of(survivor)
             if line and line != old:  # an id once handed out keeps resolving
@@ -209,12 +220,14 @@ class StorylineIndex:
     def _vectors(self, ev: EventProfile) -> tuple[dict[str, float], dict[str, float]]:
         return _unit(ev.names), _unit(ev.terms)
 
-    def _place(self, ev: EventProfile) -> str:
+    def _place(self, ev: EventProfile, refreshed: bool = False) -> str:
+        """Place `ev` (`refreshed`: its part of its storyline is already up to date)."""
         current = self.state.resolve([ev.storyline])[ev.storyline] if ev.storyline else None
         cur_prof = self._load(current) if current else None
         names, terms = self._vectors(ev)
         if cur_prof is not None and len(cur_prof.events) > 1:
-            self._refresh(cur_prof, ev, names, terms)
+            if not (refreshed and ev.id in cur_prof.events):
+                self._refresh(cur_prof, ev, names, terms)
             return cur_prof.id
         best = self._best(ev, names, terms, exclude=current)
         if best is not None:
@@ -353,10 +366,12 @@ class Storylines(Stage):
         events: EventIndex = batch.notes["event_index"]
         tuned = StorylineSettings(term_threshold=self.settings.storylines.threshold)
         # Events this batch re-formed out of older documents only (a split of a reopened
-        # event) have no document in the batch, yet need a storyline too.
+        # event) have no document in the batch, yet need a storyline too; and an event that
+        # gained or lost older documents has other vectors: its part of its storyline is
+        # rewritten (left stale, a later event matched what the event no longer holds).
         index = StorylineIndex(events, tuned)
-        moved_to = events.profiles({to for _doc, _frm, to in events.moves})
-        index.link(batch.documents, event_ids={p.id for p in moved_to.values() if not p.storyline})
+        reformed = events.profiles({e for _doc, frm, to in events.moves for e in (frm, to)})
+        index.link(batch.documents, event_ids={p.id for p in reformed.values()})
         sync_store(batch, events, tuned, also=index.regrouped, gone_lines=index.renamed)
 
 
