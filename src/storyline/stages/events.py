@@ -1555,10 +1555,6 @@ def cluster_events(docs: list[Document], index: EventIndex | None = None,
 # ---------------------------------------------------------------------------------------------
 # Persistence in the store, and the stage.
 
-def _same(value: Any) -> Any:
-    return value
-
-
 class StoreState(MemoryState):
     """`EventState` over the store's generic state tables, with a write-back cache.
 
@@ -1714,8 +1710,10 @@ class StoreState(MemoryState):
         for table, keys in self._dirty.items():
             if keys:
                 source = tables[table]
-                encode = profile_codec.pack if table == "profiles" else _same
-                store.put_state(self.NS[table], {k: encode(source[k]) for k in keys if k in source})
+                rows = {k: source[k] for k in keys if k in source}
+                if table == "profiles":  # centroids as raw doubles, see profile_codec
+                    rows = {k: profile_codec.pack(v) for k, v in rows.items()}
+                store.put_state(self.NS[table], rows)
                 keys.clear()
         if self._gone:
             store.delete_state(self.NS["profiles"], sorted(self._gone))
