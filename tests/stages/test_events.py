@@ -360,3 +360,19 @@ def test_events_a_small_state_cache_keeps_the_last_batch_and_changes_no_result(t
                     assert {d.id for d in docs[start:start + 3]} <= set(state.docs) < {d.id for d in docs}
             results[entries] = partition(index, [d.id for d in docs])
     assert results[5] == results[50_000] == EXPECTED
+
+
+def test_events_dot_of_vectors_with_the_same_keys_equals_the_shared_key_sum():
+    # The fast path for same-length vectors (sentence vectors) must give the very bits of the
+    # shared-key sum, and equal lengths with other keys must still count only the shared ones.
+    import math
+
+    from storyline.stages.events import _dot
+
+    rng = random.Random(7)
+    a = {str(i): rng.gauss(0, 1) for i in range(384)}
+    b = {str(i): rng.gauss(0, 1) for i in reversed(range(384))}  # same keys, another order
+    assert _dot(a, b) == math.fsum(a[k] * b[k] for k in sorted(a))
+    c = {("x" if i % 2 else "") + str(i): v for i, v in enumerate(b.values())}  # half the keys differ
+    assert _dot(a, c) == math.fsum(a[k] * c[k] for k in a if k in c)
+    assert _dot({}, {}) == 0.0
