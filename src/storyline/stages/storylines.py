@@ -124,7 +124,7 @@ class StorylineIndex:
         fresh: set[str] = set()
         for eid in order:
             ev = profiles[eid]
-            current = self._load(self.state.resolve([ev.storyline])[ev.storyline] if ev.storyline else None)
+            current = self._load(self._line(ev))
             if current is not None and ev.id in current.events:
                 self._refresh(current, ev, *self._vectors(ev))
                 fresh.add(eid)
@@ -151,9 +151,11 @@ class StorylineIndex:
 
     def _storyline_of(self, event_id: str) -> str | None:
         prof = self.events.profiles([event_id]).get(event_id)
-        if not prof or not prof.storyline:
-            return None
-        return self.state.resolve([prof.storyline])[prof.storyline]
+        return self._line(prof) if prof else None
+
+    def _line(self, ev: EventProfile) -> str | None:
+        """The storyline `ev` is in now (its recorded one, redirects followed)."""
+        return self.state.resolve([ev.storyline])[ev.storyline] if ev.storyline else None
 
     def _name_after_first(self, placed: dict[str, str]) -> set[str]:
         """Rename the storylines events were just placed in (`placed`: event -> storyline) to
@@ -178,7 +180,7 @@ class StorylineIndex:
 
             def members(ids):
                 return [p for p in self.events.profiles(ids).values()
-                        if p.storyline and resolve([p.storyline])[p.storyline] == sid]
+                        if self._line(p) == sid]
 
             founder = members([sl.founder]) if sl.founder else []
             if not founder or founder[0].id != sl.founder or sl.founder in by_line[sid]:
@@ -222,7 +224,7 @@ class StorylineIndex:
 
     def _place(self, ev: EventProfile, refreshed: bool = False) -> str:
         """Place `ev` (`refreshed`: its part of its storyline is already up to date)."""
-        current = self.state.resolve([ev.storyline])[ev.storyline] if ev.storyline else None
+        current = self._line(ev)
         cur_prof = self._load(current) if current else None
         names, terms = self._vectors(ev)
         if cur_prof is not None and len(cur_prof.events) > 1:
@@ -323,8 +325,7 @@ class StorylineIndex:
         if sl is None:
             return
         surv = self.events.profiles([survivor]).get(survivor)
-        if (surv and surv.id not in sl.events and surv.storyline
-                and self.state.resolve([surv.storyline])[surv.storyline] == sl.id):
+        if surv and surv.id not in sl.events and self._line(surv) == sl.id:
             # A rename (the event is now named after its earliest document): same place.
             self._move_part(f"{sl.id}/{absorbed}", f"{sl.id}/{surv.id}")
             sl.events = [surv.id if e == absorbed else e for e in sl.events]
