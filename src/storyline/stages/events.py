@@ -1246,8 +1246,7 @@ class EventIndex:
             self.state.unpost({k: [old] for k in prof.keys})
             if where:
                 target = max(sorted(where), key=where.__getitem__)
-                self.state.redirect(old, target)
-                self.merges.append(Merge(old, target, 1.0, batch, prof.storyline))
+                self._retire(old, target, prof.storyline)
                 keep = touched[target]
                 keep.docs += [d for d in prof.docs if d not in keep.docs]  # its copies follow
                 prof.docs = []
@@ -1291,9 +1290,8 @@ class EventIndex:
             new = self._own_id(first, batch, touched, named)
             named.add(new)
             self.state.repost(prof.keys, eid, new)
-            self.state.redirect(eid, new)
+            self._retire(eid, new, prof.storyline)
             self.state.delete_profiles([eid])
-            self.merges.append(Merge(eid, new, 1.0, batch, prof.storyline))
             prof.id, prof.founder = new, first
             touched[new] = self._loaded[new] = prof
             del touched[eid]
@@ -1323,8 +1321,13 @@ class EventIndex:
             self.moves.append((copy, own.id, target.id))
             if not own.docs and not own.members and not own.id.startswith(_TEMP):
                 self.state.unpost({k: [own.id] for k in own.keys})
-                self.state.redirect(own.id, target.id)
-                self.merges.append(Merge(own.id, target.id, 1.0, self._batch, own.storyline))
+                self._retire(own.id, target.id, own.storyline)
+
+    def _retire(self, old: str, new: str, storyline: str | None) -> None:
+        """`old` (renamed or emptied, not merged by similarity) redirects to `new`, recorded as
+        a merge so the storylines and stored documents follow."""
+        self.state.redirect(old, new)
+        self.merges.append(Merge(old, new, 1.0, self._batch, storyline))
 
     def _surviving(self, event_id: str) -> str:
         """The cluster a temporary one merged into (through chains of merges)."""
