@@ -333,3 +333,38 @@ def test_quotes_recall_pass_leaves_sentences_with_quotation_marks_alone():
     tokens, quoted, feats = _paragraph_features(text)
     tagger.tag(feats)
     assert tagger.fill_empty(feats, ["O"] * len(tokens), [t.sent for t in tokens], quoted) is None
+
+
+# --- strong cue words in sentences nothing claimed (lonecue) ----------------------
+
+_LEX = {"said": 0.92, "told": 0.84, "about": 0.3}
+
+
+def _lone(text, claimed=()):
+    from storyline.stages.quotes.lonecue import lone_cue_attributions
+    from storyline.stages.quotes.tokens import tokenize
+
+    tokens = tokenize(text)
+    found = lone_cue_attributions(tokens, tagger.quote_states(tokens, find_segments(text)), list(claimed), _LEX)
+    return [(text[a.cue[0] : a.cue[1]], text[a.hull[0] : a.hull[1]]) for a in found]
+
+
+def test_quotes_lone_cue_takes_the_rest_of_the_sentence_after_the_cue():
+    text = "The weather was mild. Officials told the council the depot would close in June."
+    assert _lone(text) == [("told", "the council the depot would close in June")]
+
+
+def test_quotes_lone_cue_at_the_end_takes_the_clause_before_it():
+    # The subject stays in (cutting at the last comma matched no more often on train).
+    text = "The depot will close in June, officials said."
+    assert _lone(text) == [("said", "The depot will close in June, officials")]
+
+
+def test_quotes_lone_cue_skips_weak_cues_claimed_and_quoted_sentences():
+    # A weak cue word alone is no attribution.
+    assert _lone("They talked about the depot for an hour.") == []
+    # A sentence another attribution already covers is left to it.
+    text = "Officials told the council the depot would close."
+    assert _lone(text, [(text.index("the depot"), len(text) - 1)]) == []
+    # Sentences with quotation marks are the tagger's.
+    assert _lone('Officials told the council "the depot would close."') == []

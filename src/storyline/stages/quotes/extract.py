@@ -26,6 +26,7 @@ from storyline.model import EntityMention, QuoteMention
 from storyline.text import sentence_spans
 
 from . import linker, rules, tagger
+from .lonecue import lone_cue_attributions
 from .base import Attribution as _Attribution
 from .base import Span
 from .marks import Segment, find_segments
@@ -559,6 +560,8 @@ def extract(
     ruled = rules.attributions(text, tokens, segments, entities, language)
     if language == "en" and tagger.available():
         atts = combine(tagger_attributions(text, tokens, segments, entities), ruled)
+        atts += lone_cue_attributions(tokens, tagger.quote_states(tokens, segments), [a.hull for a in atts],
+                                      tagger.lexicon())
         return finish(text, atts, segments, entities, tokens, language, use_linker=True, record=record)
     return finish(text, ruled, segments, entities, tokens, language)
 
