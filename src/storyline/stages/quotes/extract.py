@@ -438,9 +438,11 @@ def finish(
         sp = speaker = None
         ranked = False
         follows = direct and att.cue is None and out and 0 <= start - last_para_end < 4
-        if follows and out[-1].speaker_start is not None:
+        if follows and out[-1].speaker_start is not None and cands is None:
             # A quote paragraph with no cue right after a paragraph that ends on a
-            # reported statement: the text links it to the same speaker.
+            # reported statement: the text links it to the same speaker. The linker
+            # weighs that itself (its `prev` candidate): on PolNeAR train, 7-fold,
+            # leaving these quotes to it raised speaker accuracy 0.9362 -> 0.9367.
             sp, speaker, ranked = (out[-1].speaker_start, out[-1].speaker_end), out[-1].speaker, True
         elif cands is not None and not (att.extra.get("unmarked") and att.source is not None):
             found = cands.of(att, *_context(cands, atts, heurs, ai, out, start, end, direct))
