@@ -337,7 +337,7 @@ def test_quotes_recall_pass_leaves_sentences_with_quotation_marks_alone():
 
 # --- strong cue words in sentences nothing claimed (lonecue) ----------------------
 
-_LEX = {"said": 0.92, "told": 0.84, "about": 0.3}
+_LEX = {"said": 0.92, "told": 0.84, "about": 0.3, "hopes": 0.4}
 
 
 def _lone(text, claimed=()):
@@ -361,8 +361,11 @@ def test_quotes_lone_cue_at_the_end_takes_the_clause_before_it():
 
 
 def test_quotes_lone_cue_skips_weak_cues_claimed_and_quoted_sentences():
-    # A weak cue word alone is no attribution.
+    # A weak cue word alone is no attribution ...
     assert _lone("They talked about the depot for an hour.") == []
+    # ... unless `that` follows it.
+    assert _lone("The union hopes that the depot will stay open.") == [("hopes", "that the depot will stay open")]
+    assert _lone("Nobody doubts that the depot will close.") == []  # no cue word at all
     # A sentence another attribution already covers is left to it.
     text = "Officials told the council the depot would close."
     assert _lone(text, [(text.index("the depot"), len(text) - 1)]) == []

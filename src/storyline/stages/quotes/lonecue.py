@@ -14,6 +14,7 @@ slice): in sentences left empty, the strongest cue word of the sentence gave an
 attribution that matched an unmatched gold one 0.45 of the time at a prior of
 0.7 or more (0.33 between 0.6 and 0.7, 0.26 between 0.5 and 0.6; an addition
 raises an F1 near 0.67 when it matches more than about a third of the time).
+Attribution F1 0.6691 -> 0.6718, and with `that` after a weaker cue 0.6724.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from .base import Attribution, Span
 from .tokens import Token
 
 LONE_CUE = 0.7  # 0 disables
+# A weaker cue word (prior at least LONE_THAT) followed by `that` within two
+# words also counts (`Analysts expect that …`): 0.54 matched on train.
+LONE_THAT = 0.25
 _STOPS = {".", "!", "?"}
 
 
@@ -56,9 +60,11 @@ def _in_sentence(tokens, begin: int, end: int, quoted, claimed, lexicon) -> Attr
         return None
     priors = [lexicon.get(tokens[k].text.lower(), 0.0) for k in range(begin, end)]
     best = max(range(len(priors)), key=priors.__getitem__)
-    if priors[best] < LONE_CUE:
-        return None
     cue = begin + best
+    if priors[best] < LONE_CUE and not (
+        priors[best] >= LONE_THAT and any(t.text.lower() == "that" for t in tokens[cue + 1 : min(cue + 3, end)])
+    ):
+        return None
     after = [k for k in range(cue + 1, end) if tokens[k].text not in _STOPS]
     before = [k for k in range(begin, cue) if tokens[k].text not in _STOPS and tokens[k].text != ","]
     if len(after) >= 2:
