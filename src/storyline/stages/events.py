@@ -16,9 +16,10 @@ them and never re-clusters the archive, only the batch's neighbourhood:
    `reopen_max_members` members are *reopened*: their members are clustered
    again together with the batch (each document reopens at most its
    `reopen_per_doc` closest events, the batch at most `reopen_budget` documents
-   per new one, or `reopen_min_budget`). With `reopen_hops`, the reopened events
-   reopen the events their centroids reach in turn, so the neighbourhood
-   re-clustered is closer to what all at once would see. Stored documents that
+   per new one, or `reopen_min_budget`). While the neighbourhood is small (batch
+   and reopened members under `reopen_hop_limit` documents), the reopened events
+   reopen the events their centroids reach in turn (`reopen_hops` steps), so the
+   neighbourhood re-clustered is closer to what all at once would see. Stored documents that
    dedup now calls copies of a newer arrival stop counting as originals.
 3. The open documents are seeded into clusters by average link over all their
    pairs (`link_method`, cut at `link_threshold`): it depends on the set of open
@@ -138,11 +139,17 @@ class EventSettings:
     # Reopened events reopen the events they reach (at `reopen_hop_factor * threshold`, centroid
     # to centroid) in turn, this many steps out, while the budget lasts: a neighbourhood cut
     # one step from the batch leaves documents placed against clusters the batch re-formed, so
-    # the order they came in shows. 1 step: determinism corpus, 8 shuffles of 9 files per ingest
-    # call, 3 -> 7 give the all-at-once events; but events CPU +7 % at 2.5k synthetic documents
-    # and +19 % at 10k (3.4 instead of 2.8 reopened documents per new one), so off by default.
-    reopen_hops: int = 0
+    # the order they came in shows, most where a call brings a few documents (a last call with
+    # one templated article reopened 3 events and left 17 of 76 documents where earlier calls
+    # had put them). 1 step: determinism corpus, 8 shuffles of 9 files per ingest call, 3 -> 7
+    # give the all-at-once events (16 shuffles: 9 -> 15).
+    reopen_hops: int = 1
     reopen_hop_factor: float = 1.25
+    # Only a neighbourhood (batch + reopened members) under this many documents takes the steps:
+    # a bulk batch (256 documents reach ~700 at 10k synthetic over two years) already re-clusters
+    # a wide one, and the step cost it +19 % events CPU (3.4 instead of 2.8 reopened documents
+    # per new one); a small one stays cheap in absolute terms.
+    reopen_hop_limit: int = 200
     reopen_min_budget: int = 200  # a small batch may still reopen this many documents
     split_threshold: float = 0.40  # split an event whose two halves are less similar than this
     split_seeds: int = 2  # 2-means starts tried per event
@@ -1064,7 +1071,8 @@ class EventIndex:
         An event is reopened when some new document reaches `reopen_factor * threshold`
         against it and it has at most `reopen_max_members` members with stored features,
         or when the centroid of a reopened event reaches it at `reopen_hop_factor *
-        threshold` (`reopen_hops` steps out); the batch's own reach first, within the
+        threshold` (`reopen_hops` steps out, while fewer than `reopen_hop_limit` documents
+        are in the batch and its reach); the batch's own reach first, within the
         budget. Its profile stays in `touched` emptied, so nothing joins it directly. The events
         `demoted` lost a member to dedup (see `_demote`) are reopened whatever their size
         or the budget: their centroids are rebuilt from the members left. Returns event
@@ -1087,7 +1095,9 @@ class EventIndex:
                     if eid not in reach:
                         found.add(eid)
                     reach[eid] = min(reach.get(eid, (hop, 0.0)), (hop, neg))
-            if hop == s.reopen_hops or not found or sum(touched[e].members for e in reach) >= budget:
+            reached = sum(touched[e].members for e in reach)
+            if (hop == s.reopen_hops or not found or reached >= budget
+                    or len(vecs) + reached >= s.reopen_hop_limit):
                 break
             # The next step looks out from the events just reached, as their centroids.
             frontier = [self._probe(touched[e]) for e in sorted(found)]
