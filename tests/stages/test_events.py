@@ -428,3 +428,21 @@ def test_events_remembered_similarities_follow_the_event_as_it_changes():
     assert first == index._similarity(vec, prof)
     index._absorb(prof, index._vectorise("v-en2", fresh["v-en2"], lambda key: 1.0))
     assert index._doc_similarity(vec, prof) == index._similarity(vec, prof) != first
+
+
+def test_events_an_id_named_again_leaves_the_documents_stored_under_its_redirect_in_place():
+    # A copy that followed its original into another event keeps its stored id, which redirects
+    # there; when that id later names a new cluster (its founder's), the copy must not move into
+    # it (shuffle seed 4 of the determinism corpus: a copy and its original in two events).
+    from storyline.stages.events import EventProfile, _short_hash
+
+    state = MemoryState()
+    index = EventIndex(state)
+    old = "ev-" + _short_hash("founder")
+    state.put_profiles([EventProfile(id="ev-other", founder="orig", born=1, docs=["orig", "copy"],
+                                     members=1).to_dict()])
+    state.redirect(old, "ev-other")
+    state.set_doc_events({"orig": "ev-other", "copy": old})
+    assert index._own_id("founder", 2, {}, set()) == old
+    assert state.resolve([old])[old] == old  # the id names the founder's cluster again
+    assert index.event_of(["copy", "orig"]) == {"copy": "ev-other", "orig": "ev-other"}

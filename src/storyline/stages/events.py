@@ -1304,7 +1304,14 @@ class EventIndex:
         live = prof.members if prof is not None else bool(self.state.get_profiles([own]))
         if own in claimed or live:
             return self._found(first, batch, taken=touched).id
-        if self.state.resolve([own])[own] != own:
+        where = self.state.resolve([own])[own]
+        if where != own:
+            # Documents still stored under the old id (copies that followed their original
+            # there) stay where it pointed: lifted, it would take them into the new cluster.
+            prof = touched.get(where) or self._load(where)
+            if prof is not None:
+                stored = self.state.doc_events(prof.docs)
+                self.state.set_doc_events({d: where for d, e in stored.items() if e == own})
             self.state.redirect(own, own)
         return own
 
