@@ -376,3 +376,73 @@ def test_events_dot_of_vectors_with_the_same_keys_equals_the_shared_key_sum():
     c = {("x" if i % 2 else "") + str(i): v for i, v in enumerate(b.values())}  # half the keys differ
     assert _dot(a, c) == math.fsum(a[k] * c[k] for k in a if k in c)
     assert _dot({}, {}) == 0.0
+
+
+def test_events_add_and_subtract_give_the_loop_sums_and_back():
+    # `_add` runs from C iterators; it must give the bits of the plain loop (x + v, x + -1.0 * v)
+    # and keep the key order, so centroids and everything compared against them are unchanged.
+    from storyline.stages.events import _add
+
+    rng = random.Random(3)
+    cent = {f"k{i}": rng.random() for i in range(0, 60, 2)}
+    vec = {f"k{i}": rng.random() for i in range(45, 0, -3)}
+    expected = dict(cent)
+    for k, v in vec.items():
+        expected[k] = expected.get(k, 0.0) + v
+    got = dict(cent)
+    _add(got, vec)
+    assert list(got.items()) == list(expected.items())
+    for k, v in vec.items():
+        expected[k] = expected.get(k, 0.0) + -1.0 * v
+    _add(got, vec, -1.0)
+    assert list(got.items()) == list(expected.items())
+    _add(got, {"k0": 1.0}, 0.5)
+    assert got["k0"] == expected["k0"] + 0.5
+
+
+def test_events_date_gap_and_span_in_one_pass_equal_the_separate_ones():
+    # `_gap_span` (day numbers, asked of every candidate) must agree with `_gap` and `_span`,
+    # unreadable dates included (they count as no gap and no span).
+    from storyline.stages.events import EventProfile, _DocVec, _gap, _gap_span, _span
+
+    rng = random.Random(5)
+    days = [f"2024-{m:02d}-{d:02d}" for m in (1, 2, 6) for d in (1, 9, 28)] + ["2024-13-40", "bad"]
+    for _ in range(500):
+        first, last = sorted(rng.sample(days[:-2], 2)) if rng.random() < 0.9 else rng.sample(days, 2)
+        vec = _DocVec("d", {}, {}, {}, {}, {}, [], None, rng.choice(days),
+                      last=rng.choice([None, None, rng.choice(days)]))
+        prof = EventProfile(id="e", founder="d", born=0, first=first, last=last)
+        assert _gap_span(vec, prof) == (_gap(vec, prof), _span(vec, prof))
+
+
+def test_events_remembered_similarities_follow_the_event_as_it_changes():
+    # A document's similarity to an event is remembered only until the event changes.
+    index = EventIndex()
+    docs = {d.id: d for d in corpus()}
+    index.assign([docs["q-en"], docs["v-en"]])
+    quake = index.profiles([index.event_of(["q-en"])["q-en"]])
+    prof = next(iter(quake.values()))
+    fresh = {d.id: embed(d).extra["embed"] for d in corpus()}
+    vec = index._vectorise("q-en2", fresh["q-en2"], lambda key: 1.0)
+    first = index._doc_similarity(vec, prof)
+    assert first == index._similarity(vec, prof)
+    index._absorb(prof, index._vectorise("v-en2", fresh["v-en2"], lambda key: 1.0))
+    assert index._doc_similarity(vec, prof) == index._similarity(vec, prof) != first
+
+
+def test_events_an_id_named_again_leaves_the_documents_stored_under_its_redirect_in_place():
+    # A copy that followed its original into another event keeps its stored id, which redirects
+    # there; when that id later names a new cluster (its founder's), the copy must not move into
+    # it (shuffle seed 4 of the determinism corpus: a copy and its original in two events).
+    from storyline.stages.events import EventProfile, _short_hash
+
+    state = MemoryState()
+    index = EventIndex(state)
+    old = "ev-" + _short_hash("founder")
+    state.put_profiles([EventProfile(id="ev-other", founder="orig", born=1, docs=["orig", "copy"],
+                                     members=1).to_dict()])
+    state.redirect(old, "ev-other")
+    state.set_doc_events({"orig": "ev-other", "copy": old})
+    assert index._own_id("founder", 2, {}, set()) == old
+    assert state.resolve([old])[old] == old  # the id names the founder's cluster again
+    assert index.event_of(["copy", "orig"]) == {"copy": "ev-other", "orig": "ev-other"}

@@ -16,9 +16,10 @@ them and never re-clusters the archive, only the batch's neighbourhood:
    `reopen_max_members` members are *reopened*: their members are clustered
    again together with the batch (each document reopens at most its
    `reopen_per_doc` closest events, the batch at most `reopen_budget` documents
-   per new one, or `reopen_min_budget`). With `reopen_hops`, the reopened events
-   reopen the events their centroids reach in turn, so the neighbourhood
-   re-clustered is closer to what all at once would see. Stored documents that
+   per new one, or `reopen_min_budget`). While the neighbourhood is small (batch
+   and reopened members under `reopen_hop_limit` documents), the reopened events
+   reopen the events their centroids reach in turn (`reopen_hops` steps), so the
+   neighbourhood re-clustered is closer to what all at once would see. Stored documents that
    dedup now calls copies of a newer arrival stop counting as originals.
 3. The open documents are seeded into clusters by average link over all their
    pairs (`link_method`, cut at `link_threshold`): it depends on the set of open
@@ -67,6 +68,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import math
 import operator
 from collections import Counter
@@ -138,11 +140,17 @@ class EventSettings:
     # Reopened events reopen the events they reach (at `reopen_hop_factor * threshold`, centroid
     # to centroid) in turn, this many steps out, while the budget lasts: a neighbourhood cut
     # one step from the batch leaves documents placed against clusters the batch re-formed, so
-    # the order they came in shows. 1 step: determinism corpus, 8 shuffles of 9 files per ingest
-    # call, 3 -> 7 give the all-at-once events; but events CPU +7 % at 2.5k synthetic documents
-    # and +19 % at 10k (3.4 instead of 2.8 reopened documents per new one), so off by default.
-    reopen_hops: int = 0
+    # the order they came in shows, most where a call brings a few documents (a last call with
+    # one templated article reopened 3 events and left 17 of 76 documents where earlier calls
+    # had put them). 1 step: determinism corpus, 8 shuffles of 9 files per ingest call, 3 -> 7
+    # give the all-at-once events (16 shuffles: 9 -> 15).
+    reopen_hops: int = 1
     reopen_hop_factor: float = 1.25
+    # Only a neighbourhood (batch + reopened members) under this many documents takes the steps:
+    # a bulk batch (256 documents reach ~700 at 10k synthetic over two years) already re-clusters
+    # a wide one, and the step cost it +19 % events CPU (3.4 instead of 2.8 reopened documents
+    # per new one); a small one stays cheap in absolute terms.
+    reopen_hop_limit: int = 200
     reopen_min_budget: int = 200  # a small batch may still reopen this many documents
     split_threshold: float = 0.40  # split an event whose two halves are less similar than this
     split_seeds: int = 2  # 2-means starts tried per event
@@ -421,10 +429,13 @@ def _cos(a: dict[str, float], b: dict[str, float], na: float | None = None, nb: 
 
 
 def _add(into: dict[str, float], vec: dict[str, float], sign: float = 1.0) -> None:
+    # One `update` from C iterators instead of a Python loop: a quarter less time, and
+    # x - v is exactly x + (-1.0 * v), so centroids are the same to the bit.
     get = into.get
     if sign == 1.0:
-        for k, v in vec.items():
-            into[k] = get(k, 0.0) + v
+        into.update(zip(vec, map(operator.add, map(get, vec, itertools.repeat(0.0)), vec.values())))
+    elif sign == -1.0:
+        into.update(zip(vec, map(operator.sub, map(get, vec, itertools.repeat(0.0)), vec.values())))
     else:
         for k, v in vec.items():
             into[k] = get(k, 0.0) + sign * v
@@ -653,6 +664,19 @@ def _gap(vec: _DocVec, prof: EventProfile) -> float:
     return gap
 
 
+def _gap_span(vec: _DocVec, prof: EventProfile) -> tuple[float, float]:
+    """(`_gap`, `_span`) of a dated document (or centroid) and a dated event, in one pass
+    over day numbers for a document: it is asked of every candidate, mostly events far
+    in time, in every round."""
+    if vec.last:
+        return _gap(vec, prof), _span(vec, prof)
+    d, a, b = _day(vec.date), _day(prof.first), _day(prof.last)
+    if d is None or a is None or b is None:
+        return 0.0, 0.0
+    gap = a - d if d < a else (d - b if d > b else 0)
+    return float(gap), float(max(d, a, b) - min(d, a, b))
+
+
 def _features(doc: Document) -> dict[str, Any]:
     feats = doc.extra.get(EMBED_KEY)
     if not isinstance(feats, dict) or "terms" not in feats:
@@ -687,6 +711,11 @@ class EventIndex:
     def __init__(self, state: EventState | None = None, settings: EventSettings | None = None):
         self.state: EventState = state if state is not None else MemoryState()
         self.settings = settings or EventSettings()
+        s = self.settings
+        # Days outside an event's range past which the time decay alone keeps any similarity
+        # under the lowest threshold used (`_too_far`).
+        self._far_gap = s.time_window_days - s.time_decay_days * math.log(
+            min(s.reopen_factor * s.threshold, s.merge_threshold))
         self.merges: list[Merge] = []
         self.moves: list[tuple[str, str, str]] = []  # (doc id, from event, to event), last batch
         self._loaded: dict[str, EventProfile] = {}  # profiles read in this batch (see `_load`)
@@ -940,23 +969,31 @@ class EventIndex:
                 cross = (s.name_weight * parts.get("names", 0) + s.number_weight * parts.get("nums", 0)) / w
                 score = max(score, cross * s.threshold / s.cross_lingual_threshold)
         if vec.date and prof.first and prof.last:
-            if _span(vec, prof) > s.max_span_days:
+            gap, span = _gap_span(vec, prof)
+            if span > s.max_span_days:
                 return 0.0
-            gap = _gap(vec, prof)
             if gap > s.time_window_days:
                 # Reports of one happening cluster in time; a month later it is news of its own.
                 score *= math.exp(-(gap - s.time_window_days) / s.time_decay_days)
         return score
 
+    def _doc_similarity(self, vec: _DocVec, prof: EventProfile) -> float:
+        """`_similarity` of one of this batch's documents to an event, remembered until the
+        event changes (`touch`): the refinement rounds, the adoption and the reopening
+        compare the same documents with the same events outside the neighbourhood again."""
+        cache = prof.__dict__.setdefault("_norms", {}).setdefault("_sims", {})
+        score = cache.get(vec.id)
+        if score is None:
+            score = cache[vec.id] = self._similarity(vec, prof)
+        return score
+
     def _too_far(self, vec: _DocVec, prof: EventProfile) -> bool:
         """Dates so far apart that the time decay alone keeps the similarity (at most 1) under
         the lowest threshold used (`reopen_factor * threshold`): skip the comparison."""
-        s = self.settings
         if not (vec.date and prof.first and prof.last):
             return False
-        floor = min(s.reopen_factor * s.threshold, s.merge_threshold)
-        return (_gap(vec, prof) > s.time_window_days - s.time_decay_days * math.log(floor)
-                or _span(vec, prof) > s.max_span_days)
+        gap, span = _gap_span(vec, prof)
+        return gap > self._far_gap or span > self.settings.max_span_days
 
     def _candidates(self, keys: list[str], exclude: str | None = None) -> list[str]:
         hits: Counter[str] = Counter()
@@ -964,8 +1001,9 @@ class EventIndex:
         for ids in self.state.candidates(keys).values():
             hits.update(set(ids[-depth:]))  # the most recently active events under each key
         hits.pop(exclude, None)
-        ranked = sorted(hits, key=lambda i: (-hits[i], i))[: self.settings.max_candidates]
-        return ranked
+        # Most hits first, then by id: a stable sort by count (reverse keeps ties in order)
+        # over the ids in order, with no key tuple built per id.
+        return sorted(sorted(hits), key=hits.__getitem__, reverse=True)[: self.settings.max_candidates]
 
     def _best(self, vec: _DocVec, touched: dict[str, EventProfile], threshold: float):
         ids = self._candidates(vec.keys)
@@ -974,13 +1012,13 @@ class EventIndex:
         for i in sorted(set(res.values())):
             prof = touched.get(i)
             if prof is None:
-                prof = self._load(i, near=vec)  # checks the dates itself
+                prof = self._load(i, near=vec, resolved=True)  # checks the dates itself
             elif self._too_far(vec, prof):
                 continue
             if prof is None or not prof.members:
                 continue
             touched.setdefault(i, prof)
-            score = self._similarity(vec, prof)
+            score = self._doc_similarity(vec, prof)
             if score > best_score:
                 best, best_score = prof, score
         if best is not None and best_score >= threshold:
@@ -1041,11 +1079,11 @@ class EventIndex:
             vec = vecs[doc_id]
             best, best_score = None, -1.0
             for i in sorted(set(self.state.resolve(self._candidates(vec.keys)).values())):
-                prof = touched.get(i) or self._load(i, near=vec)
+                prof = touched.get(i) or self._load(i, near=vec, resolved=True)
                 if prof is None or prof.members < 2 or self._too_far(vec, prof):
                     continue
                 touched.setdefault(i, prof)
-                score = self._similarity(vec, prof)
+                score = self._doc_similarity(vec, prof)
                 if score > best_score:
                     best, best_score = prof, score
             if best is not None and best_score >= s.threshold:
@@ -1064,7 +1102,8 @@ class EventIndex:
         An event is reopened when some new document reaches `reopen_factor * threshold`
         against it and it has at most `reopen_max_members` members with stored features,
         or when the centroid of a reopened event reaches it at `reopen_hop_factor *
-        threshold` (`reopen_hops` steps out); the batch's own reach first, within the
+        threshold` (`reopen_hops` steps out, while fewer than `reopen_hop_limit` documents
+        are in the batch and its reach); the batch's own reach first, within the
         budget. Its profile stays in `touched` emptied, so nothing joins it directly. The events
         `demoted` lost a member to dedup (see `_demote`) are reopened whatever their size
         or the budget: their centroids are rebuilt from the members left. Returns event
@@ -1083,11 +1122,13 @@ class EventIndex:
                 # Each document reopens only the events it is closest to: an undated one (no
                 # time window) reaches every report of its kind, and would fill the budget alone.
                 floor = (s.reopen_factor if hop == 0 else s.reopen_hop_factor) * s.threshold
-                for neg, eid in self._near(vec, touched, floor)[: s.reopen_per_doc or None]:
+                for neg, eid in self._near(vec, touched, floor, doc=hop == 0)[: s.reopen_per_doc or None]:
                     if eid not in reach:
                         found.add(eid)
                     reach[eid] = min(reach.get(eid, (hop, 0.0)), (hop, neg))
-            if hop == s.reopen_hops or not found or sum(touched[e].members for e in reach) >= budget:
+            reached = sum(touched[e].members for e in reach)
+            if (hop == s.reopen_hops or not found or reached >= budget
+                    or len(vecs) + reached >= s.reopen_hop_limit):
                 break
             # The next step looks out from the events just reached, as their centroids.
             frontier = [self._probe(touched[e]) for e in sorted(found)]
@@ -1122,19 +1163,20 @@ class EventIndex:
             prof.touch()
         return old_members
 
-    def _near(self, vec: _DocVec, touched: dict[str, EventProfile], floor: float) -> list[tuple[float, str]]:
-        """(-similarity, id) of the events `vec` reaches at `floor`, closest first, that are
-        small enough to reopen."""
+    def _near(self, vec: _DocVec, touched: dict[str, EventProfile], floor: float,
+              doc: bool = True) -> list[tuple[float, str]]:
+        """(-similarity, id) of the events `vec` (a document, or with `doc` False an event's
+        probe) reaches at `floor`, closest first, that are small enough to reopen."""
         s = self.settings
         ids = self.state.resolve(self._candidates(vec.keys, exclude=vec.id))
         near: list[tuple[float, str]] = []
         for eid in sorted(set(ids.values()) - {vec.id}):
-            prof = touched.get(eid) or self._load(eid, near=vec)
+            prof = touched.get(eid) or self._load(eid, near=vec, resolved=True)
             if (prof is None or not prof.members or prof.members > s.reopen_max_members
                     or self._too_far(vec, prof)):
                 continue
             touched[eid] = prof
-            score = self._similarity(vec, prof)
+            score = (self._doc_similarity if doc else self._similarity)(vec, prof)
             if score >= floor:
                 near.append((-score, eid))
         near.sort()
@@ -1262,7 +1304,14 @@ class EventIndex:
         live = prof.members if prof is not None else bool(self.state.get_profiles([own]))
         if own in claimed or live:
             return self._found(first, batch, taken=touched).id
-        if self.state.resolve([own])[own] != own:
+        where = self.state.resolve([own])[own]
+        if where != own:
+            # Documents still stored under the old id (copies that followed their original
+            # there) stay where it pointed: lifted, it would take them into the new cluster.
+            prof = touched.get(where) or self._load(where)
+            if prof is not None:
+                stored = self.state.doc_events(prof.docs)
+                self.state.set_doc_events({d: where for d, e in stored.items() if e == own})
             self.state.redirect(own, own)
         return own
 
@@ -1339,7 +1388,7 @@ class EventIndex:
         """Similarity of a document to its final event, for the record (1.0 for founders/copies)."""
         if vec is None or prof is None or prof.members <= 1:
             return 1.0
-        return self._similarity(vec, prof)
+        return self._doc_similarity(vec, prof)
 
     def _split(self, prof: EventProfile, vecs: dict[str, _DocVec], doc_event: dict[str, str],
                touched: dict[str, EventProfile], changed: set[str], batch: int) -> int:
@@ -1425,10 +1474,11 @@ class EventIndex:
             if not prof.langs[vec.lang]:
                 del prof.langs[vec.lang]
 
-    def _load(self, event_id: str, near: _DocVec | None = None) -> EventProfile | None:
-        """The profile of an event (through redirects); None when unknown or, given `near`,
-        when its dates are too far from that document's to matter."""
-        eid = self.state.resolve([event_id])[event_id]
+    def _load(self, event_id: str, near: _DocVec | None = None, resolved: bool = False) -> EventProfile | None:
+        """The profile of an event (through redirects, unless the caller just `resolved` the
+        id: the candidate loops, a few hundred ids a document); None when unknown or, given
+        `near`, when its dates are too far from that document's to matter."""
+        eid = event_id if resolved else self.state.resolve([event_id])[event_id]
         prof = self._loaded.get(eid)
         if prof is None:
             got = self.state.get_profiles([eid]).get(eid)
