@@ -101,6 +101,51 @@ def test_pipeline_model_loading_does_not_count_against_the_time_budget(settings)
     assert reason is None and not problems and doc.text
 
 
+class _Together(Stage):
+    """Marks documents in `process_many`; fails on a document with id 'bad', sleeps on 'slow'."""
+
+    name = "together"
+    calls: list[list[str]] = []
+
+    def process_many(self, docs):
+        _Together.calls.append([d.id for d in docs])
+        for doc in docs:
+            if doc.id == "bad":
+                raise ValueError("bad document")
+            if doc.id == "slow":
+                import time
+                time.sleep(30)
+            doc.extra["together"] = len(docs)
+
+
+def _raw(doc_id, text="Title here\n\nSome article text that is long enough to keep."):
+    return Document(id=doc_id, raw=text.encode(), format="text", origin=doc_id)
+
+
+def test_pipeline_process_many_gets_the_chunk_and_only_a_failing_document_gets_the_problem(settings):
+    pipeline = Pipeline(settings)
+    pipeline.stages.append(_Together(settings))
+    pipeline.process_documents([_raw("first")], "ingest")  # after the warm-up
+    _Together.calls.clear()
+    results = pipeline.process_documents([_raw("a"), _raw("empty", " "), _raw("bad"), _raw("b")], "ingest")
+    assert [r[0].id for r in results] == ["a", "empty", "bad", "b"]
+    assert _Together.calls == [["a", "bad", "b"], ["a"], ["bad"], ["b"]]  # rejected ones never
+    by_id = {doc.id: (doc, problems, reason) for doc, problems, reason in results}
+    assert by_id["bad"][1] == [("together", "ValueError", "bad document")] and by_id["bad"][2] is None
+    assert by_id["empty"][2]
+    assert all(by_id[i][0].extra["together"] == 1 and not by_id[i][1] for i in ("a", "b"))
+
+
+def test_pipeline_process_many_past_the_budget_rejects_only_the_slow_document():
+    settings = load_settings(environ={}, overrides={"ingest.doc_timeout": 0.5})
+    pipeline = Pipeline(settings)
+    pipeline.stages.append(_Together(settings))
+    results = pipeline.process_documents([_raw("a"), _raw("slow")], "ingest")
+    reasons = {doc.id: reason for doc, _, reason in results}
+    assert reasons == {"a": None, "slow": "took longer than 0.5 s in stage 'together' (ingest.doc_timeout)"}
+    assert results[0][0].extra["together"] == 1
+
+
 def test_pipeline_input_order_does_not_change_results(tmp_path, settings):
     from storyline.stores.sqlite import SQLiteStore
 

@@ -1,6 +1,6 @@
 """Dask engine: the per-document stages on a Dask cluster, everything else here.
 
-Only `Pipeline.process_document` (parse, clean, language, embeddings, NER,
+Only `Pipeline.process_documents` (parse, clean, language, embeddings, NER,
 quotes, ...) runs on the workers; it is pure per-document work. Batch stages
 (dedup, event assignment, id allocation) and the store writes stay in the
 calling process, in canonical order, so a Dask run stores exactly what a
@@ -54,7 +54,7 @@ def _worker_pipeline(values: dict[str, Any]) -> "Pipeline":
 def process_chunk(values: dict[str, Any], docs: list["Document"], phase: str) -> list[Result]:
     """Run one phase's per-document parts over a chunk, on a worker."""
     pipeline = _worker_pipeline(values)
-    results = [pipeline.process_document(doc, phase) for doc in docs]
+    results = pipeline.process_documents(docs, phase)
     for doc, _, _ in results:
         doc.raw = b""  # stages never change raw bytes; the caller puts them back (less to ship)
     return results

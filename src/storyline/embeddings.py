@@ -77,16 +77,32 @@ class Encoder:
         self.tokenizer.enable_truncation(self.max_tokens)
         self.name, self._np = name, np
 
-    def encode(self, texts: list[str]):
+    def encode(self, texts: list[str], batch: int = 16):
         """Mean-pooled, L2-normalised embeddings of `texts`, one row each (sentence-transformers'
-        recipe for this model). Texts longer than the model's window are cut at its end."""
+        recipe for this model). Texts longer than the model's window are cut at its end.
+
+        Runs `batch` texts at a time, texts of similar length together (less padding). A
+        text's row does not depend on the others: padding is masked out, and the network
+        computes each row on its own (tests/stages/test_embed_dense.py checks it is exact).
+        """
         np = self._np
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.tokenizer.no_padding()
         encodings = self.tokenizer.encode_batch([t or "" for t in texts])
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(order), batch):
+            rows = order[start:start + batch]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)  # 0 is [PAD]
+            mask = np.zeros_like(ids)
+            for r, i in enumerate(rows):
+                n = len(encodings[i].ids)
+                ids[r, :n], mask[r, :n] = encodings[i].ids, 1
+            out[rows] = self._run(ids, mask)
+        return out
+
+    def _run(self, ids, mask):
+        np = self._np
         hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
                                          "token_type_ids": np.zeros_like(ids)})[0]
         weights = mask[..., None].astype(np.float32)

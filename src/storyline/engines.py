@@ -75,7 +75,7 @@ class Engine:
     def submit_documents(self, pipeline: "Pipeline", docs: list["Document"], phase: str) -> Callable[[], list[Result]]:
         """Start the work and return a function that waits for its results, so the caller
         can store one batch while workers process the next. In-process engines finish here."""
-        results = [pipeline.process_document(doc, phase) for doc in docs]
+        results = pipeline.process_documents(docs, phase)
         return lambda: results
 
     def close(self) -> None:
@@ -109,9 +109,9 @@ def _watch_parent(parent: int, every: float = 1.0) -> None:
     threading.Thread(target=watch, name="storyline-parent-watch", daemon=True).start()
 
 
-def _work(args: tuple["Document", str]) -> Result:
-    doc, phase = args
-    return _worker_pipeline.process_document(doc, phase)
+def _work(args: tuple[list["Document"], str]) -> list[Result]:
+    docs, phase = args
+    return _worker_pipeline.process_documents(docs, phase)
 
 
 class ProcessEngine(Engine):
@@ -130,9 +130,11 @@ class ProcessEngine(Engine):
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method),
                                              initializer=_init_worker, initargs=(self.settings,))
-        chunksize = max(1, len(docs) // (self.workers * 4))
-        running = self._pool.map(_work, [(d, phase) for d in docs], chunksize=chunksize)  # submits all now
-        return lambda: list(running)
+        # Whole chunks per task, so a stage's `process_many` sees several documents.
+        size = max(1, len(docs) // (self.workers * 4))
+        chunks = [(docs[i:i + size], phase) for i in range(0, len(docs), size)]
+        running = self._pool.map(_work, chunks)  # submits all now
+        return lambda: [result for chunk in running for result in chunk]
 
     def close(self) -> None:
         if self._pool is not None:

@@ -93,11 +93,49 @@ class Pipeline:
         self._warm.add(phase)
         doc = Document(id="warm-up", origin="warm-up", format="html", raw=_WARM_UP_PAGE)
         for stage in self.phase(phase):
-            if stage.has("process"):
-                try:
+            try:
+                if stage.has("process"):
                     doc = stage.process(doc)
-                except Exception:  # only a rehearsal: the real document reports its own errors
-                    pass
+                if stage.has("process_many"):
+                    stage.process_many([doc])
+            except Exception:  # only a rehearsal: the real document reports its own errors
+                pass
+
+    def process_documents(self, docs: list[Document], phase: str) -> list[tuple[Document, list[tuple[str, str, str]], str | None]]:
+        """`process_document` on each of `docs`, then the phase's `process_many` parts on those
+        not rejected: what every engine runs on a chunk. Returns one result per document, in order."""
+        results = [self.process_document(doc, phase) for doc in docs]
+        for stage in self.phase(phase):
+            if stage.has("process_many"):
+                self._process_many(stage, results, phase)
+        return results
+
+    def _process_many(self, stage: Stage, results: list, phase: str) -> None:
+        """Run `stage.process_many` on the unrejected documents of `results` (updated in place),
+        within their summed time budgets. When it fails, one document may be at fault: each is
+        retried alone, and only a failing one gets the problem (or, past its budget at ingest,
+        the reject)."""
+        budget = self.settings.ingest.doc_timeout if phase == "ingest" else self.settings.analysis.doc_timeout
+        live = [i for i, (_, _, reason) in enumerate(results) if reason is None]
+        try:
+            with time_limit(budget * len(live)):
+                stage.process_many([results[i][0] for i in live])
+            return
+        except (Exception, DocumentTimeout):
+            pass
+        for i in live:
+            doc, problems, _ = results[i]
+            try:
+                with time_limit(budget):
+                    stage.process_many([doc])
+            except DocumentTimeout:
+                message = f"took longer than {budget:g} s in stage '{stage.name}'"
+                if phase == "ingest":
+                    results[i] = (doc, problems, message + " (ingest.doc_timeout)")
+                else:
+                    problems.append((stage.name, "DocumentTimeout", message + " (analysis.doc_timeout)"))
+            except Exception as exc:
+                problems.append((stage.name, type(exc).__name__, str(exc)[:500]))
 
     def process_document(self, doc: Document, phase: str) -> tuple[Document, list[tuple[str, str, str]], str | None]:
         """Run the per-document parts of one phase, within the phase's time budget.

@@ -1,9 +1,12 @@
 """Stage registration: each stage declares what it reads and what it writes.
 
-A stage is a class with up to three parts, each optional:
+A stage is a class with up to five parts, each optional:
 
 - `process(doc) -> Document`: pure per-document work. It may run in a worker process
   (or on a Dask worker), so it must not touch the store.
+- `process_many(docs)`: pure per-document work done for several documents at once, after
+  every stage's `process` ran on each (a model that is faster on batches). Like `process`
+  it may run in a worker; what it gives a document must not depend on the others.
 - `process_batch(batch)`: work that needs other documents or stored state (dedup,
   events), run in the main process, in canonical order.
 - `process_storyline(batch)`: analysis-phase work over one storyline's documents
@@ -56,6 +59,9 @@ class Stage:
 
     def process(self, doc: "Document") -> "Document":
         return doc
+
+    def process_many(self, docs: list["Document"]) -> None:
+        return None
 
     def process_batch(self, batch: Batch) -> None:
         return None

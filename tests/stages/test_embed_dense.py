@@ -59,12 +59,30 @@ def test_embed_dense_stage_adds_a_unit_vector_only_when_asked():
     def doc():
         return Document(id="a", text="A strong earthquake struck the coast of Valdoria on Monday.", title="Quake in Valdoria")
 
-    plain = EmbedStage(load_settings(environ={})).process(doc())
-    assert "dense" not in plain.extra[EMBED_KEY]
+    plain = EmbedStage(load_settings(environ={}))
+    docs = [plain.process(doc())]
+    plain.process_many(docs)
+    assert "dense" not in docs[0].extra[EMBED_KEY]
     stage = EmbedStage(load_settings(environ={"STORYLINE_EMBED_MODEL": "minilm"}))
-    vector = stage.process(doc()).extra[EMBED_KEY]["dense"]
+    docs = [stage.process(doc())]
+    stage.process_many(docs)
+    vector = docs[0].extra[EMBED_KEY]["dense"]
     assert len(vector) == 384
     assert math.isclose(sum(x * x for x in vector), 1.0, abs_tol=1e-3)
+
+
+def test_embed_dense_vector_does_not_depend_on_the_batch(encoder):
+    # Engines cut the documents into chunks differently (local pool, Dask): a text's vector
+    # must be the same whichever texts it is encoded with, padding included.
+    long = "Rescuers pulled survivors from the rubble in Valdoria after the quake. " * 30
+    texts = ["Quake.", "", long, "The central bank raised its key interest rate by half a point.",
+             "Houses collapsed when a powerful quake hit Valdoria's coastline early Monday. " * 3, "[PAD] x"]
+    together = encoder.encode(texts)
+    for batch in (1, 2, 4):
+        assert (encoder.encode(texts, batch=batch) == together).all()
+    for text, row in zip(texts, together):
+        assert (encoder.encode([text])[0] == row).all()
+    assert encoder.encode([]).shape == (0, 384)
 
 
 def test_embed_dense_unknown_model_is_a_clear_config_error():

@@ -2,8 +2,10 @@
 
 import math
 
+import numpy as np
+
 from storyline.stages.embed import EMBED_KEY, embed
-from storyline.stages.events import EventIndex, EventSettings, _rescale
+from storyline.stages.events import EventIndex, EventProfile, EventSettings, _add, _dense, _dot, _rescale, _unit
 
 from _events_examples import QUAKE_EN, QUAKE_EN_2, make
 from test_events import EXPECTED, corpus, partition
@@ -45,3 +47,24 @@ def test_events_dense_vectors_move_the_similarity_and_stay_in_the_centroid():
     vec_same = index._vectorise("x", _with_dense(make("x", QUAKE_EN), unit(1, 0.05, 0)).extra[EMBED_KEY], lambda k: 1.0)
     vec_far = index._vectorise("y", _with_dense(make("y", QUAKE_EN), unit(0, 0, 1)).extra[EMBED_KEY], lambda k: 1.0)
     assert index._similarity(vec_same, profile) > index._similarity(vec_far, profile)
+
+
+def test_events_dense_centroids_of_older_stores_are_read_as_arrays():
+    # Earlier versions kept the centroid as dimension -> value and dropped dimensions that
+    # summed to ~0; they come back in place, as zeros.
+    profile = EventProfile.from_dict({"id": "ev-1", "founder": "a", "born": 0, "dense": {"0": 0.5, "2": 0.25}})
+    assert profile.dense.tolist() == [0.5, 0.0, 0.25]
+    dense = _unit(_dense([0.6, 0.0, 0.8, 0.0]))
+    assert math.isclose(_dot(dense, profile.dense), 0.6 * 0.5 + 0.8 * 0.25)
+    assert np.allclose(_add(profile.dense, dense), [1.1, 0.0, 1.05, 0.0])
+
+
+def test_events_dense_removing_the_last_member_leaves_the_channel_empty():
+    index = EventIndex()
+    index.assign([_with_dense(make("a", QUAKE_EN), [0.6, 0.8, 0.0])])
+    event = index.event_of(["a"])["a"]
+    profile = index.profiles([event])[event]
+    vec = index._vectorise("a", _with_dense(make("a", QUAKE_EN), [0.6, 0.8, 0.0]).extra[EMBED_KEY], lambda k: 1.0)
+    index._remove(profile, vec)
+    assert not profile.dense.any()  # what was left is zeros, as a dict would have dropped it
+    assert not len(_unit(profile.dense))

@@ -57,3 +57,11 @@ def test_store_state_writes_packed_profiles_and_reads_old_and_new_ones(tmp_path)
         got = fresh.get_profiles(["ev-1", "ev-old"])
     assert got["ev-1"] == _profile()
     assert got["ev-old"] == _profile() | {"id": "ev-old"}
+
+
+def test_profile_codec_keeps_a_dense_centroid_an_array_with_the_same_bits():
+    np = pytest.importorskip("numpy")
+    dense = np.array([0.1 + 0.2, -0.0, 5e-324, 2 / 3])
+    back = profile_codec.unpack(profile_codec.pack(_profile() | {"dense": dense}))
+    assert isinstance(back["dense"], np.ndarray) and back["dense"].tobytes() == dense.tobytes()
+    assert _bits(back) == _bits(_profile())
