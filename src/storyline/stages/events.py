@@ -695,11 +695,12 @@ def _days_outside(date: str, first: str, last: str) -> float:
     d, a, b = _day(date), _day(first), _day(last)
     if d is None or a is None or b is None:
         return 0.0
-    if d < a:
-        return float(a - d)
-    if d > b:
-        return float(d - b)
-    return 0.0
+    return _outside(d, a, b)
+
+
+def _outside(d: int, a: int, b: int) -> float:
+    """Days from day `d` to the range of days [a, b] (0 inside)."""
+    return float(a - d if d < a else d - b if d > b else 0)
 
 
 def _span(vec: _DocVec, prof: EventProfile) -> float:
@@ -729,8 +730,7 @@ def _gap_span(vec: _DocVec, prof: EventProfile) -> tuple[float, float]:
     d, a, b = _day(vec.date), _day(prof.first), _day(prof.last)
     if d is None or a is None or b is None:
         return 0.0, 0.0
-    gap = a - d if d < a else (d - b if d > b else 0)
-    return float(gap), float(max(d, a, b) - min(d, a, b))
+    return _outside(d, a, b), float(max(d, a, b) - min(d, a, b))
 
 
 def _features(doc: Document) -> dict[str, Any]:
