@@ -119,6 +119,31 @@ def test_events_copy_that_came_before_its_original_stops_counting_as_a_document(
     assert all(abs(got.terms[k] - want.terms[k]) < 1e-9 for k in want.terms)
 
 
+def test_events_event_whose_founder_became_a_copy_is_named_after_its_documents():
+    # "b" founded an event with "q-en2", then its original "a" came (earlier, so dedup keeps it,
+    # and two months before "q-en2", so it cannot join that event). The event left holds
+    # "q-en2" alone: named after "b" it would carry an id that all at once it never has.
+    def docs(*ids):
+        made = {"a": make("a", QUAKE_EN, published="2024-01-02"),
+                "b": make("b", QUAKE_EN, published="2024-03-10", duplicate_of="a"),
+                "q-en2": make("q-en2", QUAKE_EN_2, published="2024-03-11"),
+                "other-quake": make("other-quake", OTHER_QUAKE_EN, published="2024-03-11")}
+        return [made[i] for i in ids]
+
+    together = EventIndex()
+    together.assign(docs("a", "b", "q-en2", "other-quake"))
+    apart = EventIndex()
+    first = docs("b", "q-en2", "other-quake")
+    first[0].duplicate_of = None  # its original is not there yet
+    apart.assign(first)
+    founded = apart.event_of(["b"])["b"]
+    assert apart.event_of(["q-en2"])["q-en2"] == founded
+    apart.assign(docs("a"), repointed={"b": "a"})
+    ids = ["a", "b", "q-en2", "other-quake"]
+    assert apart.event_of(ids) == together.event_of(ids)
+    assert apart.state.resolve([founded])[founded] in apart.event_of(ids).values()  # still resolves
+
+
 def test_events_event_of_a_lone_early_copy_redirects_to_its_original():
     index = EventIndex()
     index.assign([make("b", QUAKE_EN), make("other-quake", OTHER_QUAKE_EN)])

@@ -1304,7 +1304,11 @@ class EventIndex:
         Returns temporary or emptied id -> final id."""
         s = self.settings
         temps = sorted(i for i in changed if i.startswith(_TEMP) and touched[i].members)
-        by_members = {frozenset(members): old for old, members in old_members.items()}
+        # Only while its founder (earliest document) is still a member: one that dedup made a
+        # copy of a later arrival left, and the id would name a document the event no longer
+        # holds, an id the same documents never get all at once.
+        by_members = {frozenset(members): old for old, members in old_members.items()
+                      if touched[old].founder in members}
         names: dict[str, str] = {}
         used: set[str] = set()
         for t in temps:
