@@ -4,10 +4,12 @@ Candidates are the source the tagger linked (or the rules found), other tagged
 sources of the paragraph, names and organisations NER found around the cue,
 pronouns, role phrases ("the spokeswoman", "his nephew"), the capitalised
 phrase that opens the cue's sentence, the mention the hand-written heuristic
-picks (`extract._speaker_mention`), the speaker of the previous quote (a quote
-paragraph with no cue continues it) and the source of the next attribution (a
-quote paragraph whose cue comes in the next one). A linear model over
-their kind and position relative to the cue (`data/speaker-en.json`, trained on
+picks (`extract._speaker_mention`), the phrase after an inverted cue (`…,” says the
+ad's narrator`), the speaker of the previous quote (a quote paragraph with no cue
+continues it) and the source of the next attribution (a quote paragraph whose cue
+comes in the next one). A linear model over their kind, their position relative to
+the cue and how likely the tagger finds them a source (its marginals;
+`data/speaker-en.json`, trained on
 held-out slices of PolNeAR train by `train_linker.py`, listwise: a softmax over
 each attribution's candidates; weights only) scores them, and the best one wins.
 """
