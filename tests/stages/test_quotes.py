@@ -371,3 +371,41 @@ def test_quotes_lone_cue_skips_weak_cues_claimed_and_quoted_sentences():
     assert _lone(text, [(text.index("the depot"), len(text) - 1)]) == []
     # Sentences with quotation marks are the tagger's.
     assert _lone('Officials told the council "the depot would close."') == []
+
+
+# --- the tagger's source marginals as a speaker-linker feature --------------------
+
+
+@pytest.mark.skipif(not tagger.available(), reason="needs the trained English tagger")
+def test_quotes_source_marginals_mark_the_tagged_source_likely():
+    from storyline.stages.quotes import linker
+
+    text = '"We will keep the plant open," Anna Berg said on Monday.'
+    tokens, _, feats = _paragraph_features(text)
+    labels = tagger.tag(feats)
+    wanted = linker.candidate_words(tokens)
+    probs = tagger.source_marginals(labels, wanted)
+    by_word = {t.text: p for t, p in zip(tokens, probs)}
+    assert by_word["Berg"] > 0.5  # the speaker
+    assert by_word["We"] < 0.2  # a pronoun inside the quote
+    assert by_word["Monday"] < 0.2
+    assert all(p == 0.0 for p, w, lab in zip(probs, wanted, labels) if not w and not lab.endswith("SRC"))
+
+
+@pytest.mark.skipif(not tagger.available(), reason="needs the trained English tagger")
+def test_quotes_linker_candidates_carry_the_source_marginal():
+    # The shipped linker reads the marginal (feature set 5): every candidate gets a
+    # bucket of it, the tagged speaker a higher one than another name of the paragraph.
+    import importlib
+
+    from storyline.stages.quotes import linker
+
+    extract_module = importlib.import_module("storyline.stages.quotes.extract")
+    assert linker.FEATURES >= 5
+    text = 'Anna Berg met Paul Dunn on Monday. "We will keep the plant open," Anna Berg said.'
+    found: list = []
+    extract_module.extract(text, ents(text, "Anna Berg", "Paul Dunn"), "en", record=found)
+    (_, cands), = found
+    buckets = {s: next(f for f in feats if f.startswith("srcp=")) for (s, e), feats in cands}
+    assert buckets[text.index("Anna Berg said")] >= "srcp=4"
+    assert buckets[text.index("Paul Dunn")] < buckets[text.index("Anna Berg said")]

@@ -40,3 +40,16 @@ def test_quotes_linker_listwise_ignores_groups_without_gold():
     base = fit(None, 1.0, _groups(12), "listwise")
     no_gold = [(["bias", "side=before", "before_cueword"], 0, f"x#{i}") for i in range(30)]
     assert fit(None, 1.0, _groups(12) + no_gold, "listwise") == base
+
+
+def test_quotes_linker_offers_the_subject_after_an_inverted_cue():
+    # `…,” says the ad's narrator`: no name, no role noun, yet the speaker.
+    from storyline.stages.quotes.base import Attribution
+    from storyline.stages.quotes.tokens import tokenize
+
+    text = "“A new server, a mouse,” says the ad’s narrator, going on."
+    cue = text.index("says")
+    att = Attribution(content=[(0, text.index(" says"))], cue=(cue, cue + 4))
+    cands = linker.Candidates(text, tokenize(text), [], cue_words={"says"})
+    spans = {text[s:e] for (s, e), _ in cands.of(att)}
+    assert "the ad’s narrator" in spans

@@ -234,17 +234,26 @@ def _paragraph(tokens: list[Token], end: int, spans, quoted: list[int], pending,
 
 
 def tagger_attributions(
-    text: str, tokens: list[Token], segments: list[Segment], entities: list[EntityMention]
+    text: str, tokens: list[Token], segments: list[Segment], entities: list[EntityMention],
+    source_prob: list[float] | None = None,
 ) -> list[_Attribution]:
-    """Attributions of one English document from the CRF tagger."""
+    """Attributions of one English document from the CRF tagger.
+
+    `source_prob`, when given (one slot per token), receives the CRF's marginal
+    probability that each token is part of a source (see `tagger.source_marginals`).
+    """
     quoted = tagger.quote_states(tokens, segments)
     ner = tagger.ner_labels(tokens, entities)
     lex, stems = tagger.lexicon(), tagger.stem_lexicon()
     out: list[_Attribution] = []
     pending: tuple[Span, Span | None] | None = None  # `X continued:` ending a paragraph
+    if source_prob is not None:
+        wanted = linker.candidate_words(tokens)
     for begin, end in paragraphs(tokens):
         feats = tagger.token_features(tokens, begin, end, quoted, ner, lex, stems)
         labels = tagger.tag(feats)
+        if source_prob is not None:
+            source_prob[begin:end] = tagger.source_marginals(labels, wanted[begin:end])
         extra = tagger.fill_empty(feats, labels, [t.sent for t in tokens[begin:end]], quoted[begin:end])
         pending = _paragraph(tokens, end, _spans(labels, begin), quoted, pending, out)
         if extra is not None:
@@ -409,6 +418,7 @@ def finish(
     language: str,
     use_linker: bool = False,
     record: list | None = None,
+    source_prob: list[float] | None = None,
 ) -> list[QuoteMention]:
     """Turn attributions into QuoteMentions with resolved speakers.
 
@@ -421,7 +431,8 @@ def finish(
     resolver = SpeakerResolver(text, entities, sentences, language, [(g.start, g.end) for g in segments])
     cands = None
     if use_linker and (linker.weights() or record is not None):
-        cands = linker.Candidates(text, tokens, entities, tagger.quote_states(tokens, segments), tagger.CUE_WORDS)
+        cands = linker.Candidates(text, tokens, entities, tagger.quote_states(tokens, segments), tagger.CUE_WORDS,
+                                  source_prob)
     index = _Index(tokens, entities)
     atts = sorted(atts, key=lambda a: a.hull)
     seg_ends = [g.end for g in segments]
@@ -454,7 +465,7 @@ def finish(
                 kinds = _kinds_of(found, chosen)
                 if "prev" in kinds and out and (out[-1].speaker_start, out[-1].speaker_end) == chosen:
                     sp, speaker = chosen, out[-1].speaker
-                elif kinds & {"linked", "rule", "tagged", "role", "np"}:
+                elif kinds & {"linked", "rule", "tagged", "role", "np", "inv"}:
                     sp = _reduce_source(text, chosen, index)
                 else:
                     sp = chosen
@@ -559,13 +570,26 @@ def extract(
     language = (language or "en").split("-")[0].lower()
     tokens = tokenize(text, language)
     segments = find_segments(text)
-    ruled = rules.attributions(text, tokens, segments, entities, language)
     if language == "en" and tagger.available():
-        atts = combine(tagger_attributions(text, tokens, segments, entities), ruled)
-        atts += lone_cue_attributions(tokens, tagger.quote_states(tokens, segments), [a.hull for a in atts],
-                                      tagger.lexicon())
-        return finish(text, atts, segments, entities, tokens, language, use_linker=True, record=record)
+        atts, source_prob = english_attributions(text, tokens, segments, entities)
+        return finish(text, atts, segments, entities, tokens, language, use_linker=True, record=record,
+                      source_prob=source_prob)
+    ruled = rules.attributions(text, tokens, segments, entities, language)
     return finish(text, ruled, segments, entities, tokens, language)
+
+
+def english_attributions(
+    text: str, tokens: list[Token], segments: list[Segment], entities: list[EntityMention]
+) -> tuple[list[_Attribution], list[float] | None]:
+    """The English attributions before speakers are picked: the tagger's, the rules'
+    additions (`combine`) and lone cues; and per token the tagger's probability of
+    a source label (None when the linker does not read it)."""
+    ruled = rules.attributions(text, tokens, segments, entities, "en")
+    source_prob = [0.0] * len(tokens) if linker.FEATURES >= 5 else None
+    atts = combine(tagger_attributions(text, tokens, segments, entities, source_prob), ruled)
+    atts += lone_cue_attributions(tokens, tagger.quote_states(tokens, segments), [a.hull for a in atts],
+                                  tagger.lexicon())
+    return atts, source_prob
 
 
 def combine(tagged: list[_Attribution], ruled: list[_Attribution]) -> list[_Attribution]:

@@ -344,6 +344,19 @@ def tag(feats: list[list[str]]) -> list[str]:
     return _tagger().tag(feats)
 
 
+def source_marginals(labels: list[str], wanted: list[bool]) -> list[float]:
+    """Per token of the paragraph `tag` just labelled `labels`, the CRF's marginal
+    probability that it is part of a source (`B-SRC` or `I-SRC`); 0.0 for tokens
+    neither `wanted` nor tagged as source (reading a marginal costs a call per label).
+    A candidate the best path left out can still be a likely source: the speaker
+    linker reads it."""
+    t = _tagger()
+    return [
+        t.marginal("B-SRC", i) + t.marginal("I-SRC", i) if want or lab[2:] == "SRC" else 0.0
+        for i, (lab, want) in enumerate(zip(labels, wanted))
+    ]
+
+
 # Recall for sentences without quotation marks that the tagger leaves empty:
 # when a likely cue word there (prior at least 0.25, bucket RECALL_CUE) is less
 # than 1 - RECALL_MARGIN likely to be outside every attribution (CRF marginal),
