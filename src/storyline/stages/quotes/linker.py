@@ -355,7 +355,6 @@ class Candidates:
                 f.append("k|ctx=%s|%s" % (k, c))
         return f
 
-
     def _marginal_features(self, c0: int, c1: int, k: str) -> list[str]:
         """How likely the tagger finds the candidate a source (its best token's
         marginal), also where its best path tagged something else."""
