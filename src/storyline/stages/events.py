@@ -1016,7 +1016,13 @@ class EventIndex:
             # and the event's strongest name never occurs in the text.
             if prof.names.get(vec.top_name, 0.0) <= 1e-9 and prof.top_name() not in vec.names:
                 score *= s.conflict_penalty
-        plang = prof.lang
+        return self._lang_and_time(vec, prof, score, parts, prof.lang)
+
+    def _lang_and_time(self, vec: _DocVec, prof: EventProfile, score: float, parts: dict[str, float],
+                       plang: str | None) -> float:
+        """The last adjustments of `_similarity`: across languages (event language `plang`),
+        and for dates far apart."""
+        s = self.settings
         if vec.lang and plang and vec.lang != plang:
             # Across languages few words are shared; names and numbers carry the evidence,
             # scaled so that `cross_lingual_threshold` maps onto `threshold`.
@@ -1032,6 +1038,43 @@ class EventIndex:
                 # Reports of one happening cluster in time; a month later it is news of its own.
                 score *= math.exp(-(gap - s.time_window_days) / s.time_decay_days)
         return score
+
+    def _similarity_without(self, vec: _DocVec, prof: EventProfile) -> float:
+        """`_similarity` of one of `prof`'s members to `prof` without it, its vectors taken out
+        on the fly (`_remove` would leave the same centroids, up to rounding): the refinement
+        asks this of every open document in every round, and taking each out and putting it
+        back changed its event, so every other document's remembered similarity to that event
+        (`_doc_similarity`) was computed again, and so was the event's `_split`."""
+        s = self.settings
+        num = den = 0.0
+        parts = {}
+        for i, (name, weight) in enumerate(zip(_CHANNELS, _weights(s))):
+            a, b = getattr(vec, name), getattr(prof, name)
+            if not len(a) or not len(b):
+                continue
+            ab, aa, nb = _dot(a, b), _dot(a, a), prof.norm(name)
+            # What the other members leave of this channel: nothing when none of them has it
+            # (their vectors have no negative weights, so what is left is 0 or near a unit).
+            rest = nb * nb - 2.0 * ab + aa
+            if rest < 1e-12:
+                continue
+            c = _rescale(name, (ab - aa) / math.sqrt(rest), s)
+            parts[name] = c
+            num += weight * vec.weight(i) * c
+            den += weight * vec.weight(i)
+        score = num / den if den else 0.0
+        if vec.top_name and vec.names and prof.names.get(vec.top_name, 0.0) - vec.names.get(vec.top_name, 0.0) <= 1e-9:
+            left = [(v - vec.names.get(k, 0.0), k) for k, v in prof.names.items()]
+            left = [kv for kv in left if kv[0] >= 1e-9 or kv[1] not in vec.names]
+            if left and max(left)[1] not in vec.names:
+                score *= s.conflict_penalty
+        langs = dict(prof.langs)
+        if vec.lang and langs.get(vec.lang):
+            langs[vec.lang] -= 1
+            if not langs[vec.lang]:
+                del langs[vec.lang]
+        plang = max(sorted(langs), key=langs.__getitem__) if langs else None
+        return self._lang_and_time(vec, prof, score, parts, plang)
 
     def _doc_similarity(self, vec: _DocVec, prof: EventProfile) -> float:
         """`_similarity` of one of this batch's documents to an event, remembered until the
@@ -1061,7 +1104,10 @@ class EventIndex:
         # over the ids in order, with no key tuple built per id.
         return sorted(sorted(hits), key=hits.__getitem__, reverse=True)[: self.settings.max_candidates]
 
-    def _best(self, vec: _DocVec, touched: dict[str, EventProfile], threshold: float):
+    def _best(self, vec: _DocVec, touched: dict[str, EventProfile], threshold: float,
+              own: EventProfile | None = None):
+        """The event `vec` fits best at `threshold` (None, and the best score, when none does);
+        `own` holds `vec` and is scored without it."""
         ids = self._candidates(vec.keys)
         res = self.state.resolve(ids)
         best, best_score = None, -1.0
@@ -1071,10 +1117,10 @@ class EventIndex:
                 prof = self._load(i, near=vec, resolved=True)  # checks the dates itself
             elif self._too_far(vec, prof):
                 continue
-            if prof is None or not prof.members:
+            if prof is None or prof.members <= (prof is own):
                 continue
             touched.setdefault(i, prof)
-            score = self._doc_similarity(vec, prof)
+            score = self._similarity_without(vec, prof) if prof is own else self._doc_similarity(vec, prof)
             if score > best_score:
                 best, best_score = prof, score
         if best is not None and best_score >= threshold:
@@ -1100,15 +1146,21 @@ class EventIndex:
             for doc_id in sorted(vecs):
                 vec = vecs[doc_id]
                 own = touched[doc_event[doc_id]]
+                best, _ = self._best(vec, touched, s.threshold, own=own)
+                if best is None and own.members > 1:
+                    best = self._found_temp(doc_id, batch, touched)
+                changed.add(own.id)
+                if best is None or best is own:
+                    # It stays, and its event stays as it was (what other documents
+                    # remember of it too); only its index keys count as activity, as
+                    # when it was taken out and put back.
+                    self.state.post({k: [own.id] for k in vec.keys}, s.posting_limit)
+                    continue
                 self._remove(own, vec)
-                best, _ = self._best(vec, touched, s.threshold)
-                if best is None:
-                    best = own if own.members == 0 else self._found_temp(doc_id, batch, touched)
                 self._absorb(best, vec)
                 changed.add(best.id)
-                if best.id != own.id:
-                    moved += 1
-                    doc_event[doc_id] = best.id
+                moved += 1
+                doc_event[doc_id] = best.id
             if not moved:
                 break
         if s.adopt_singletons:
@@ -1455,6 +1507,20 @@ class EventIndex:
         centroids would not be merged again (below `merge_threshold`). Returns the
         number of documents moved.
         """
+        s = self.settings
+        # An event unchanged since it was last found whole is whole (the refinement's
+        # second round mostly meets those).
+        cache = prof.__dict__.setdefault("_norms", {})
+        if cache.get("_whole"):
+            return 0
+        moved = self._split_off(prof, vecs, doc_event, touched, changed, batch)
+        if not moved:
+            prof.__dict__.setdefault("_norms", {})["_whole"] = True
+        return moved
+
+    def _split_off(self, prof: EventProfile, vecs: dict[str, _DocVec], doc_event: dict[str, str],
+                   touched: dict[str, EventProfile], changed: set[str], batch: int) -> int:
+        """`_split` itself."""
         s = self.settings
         new = sorted(d for d in prof.docs if d in vecs and doc_event.get(d) == prof.id)
         if len(new) < s.split_min or prof.members < s.split_min + 1:
