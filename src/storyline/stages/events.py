@@ -596,13 +596,14 @@ def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
                 x[r, :len(d)] = d
             xt = x.T
         else:
-            rows, cols, vals = [], [], []
-            for r, v in enumerate(vecs):
-                for k, val in getattr(v, ch).items():
-                    rows.append(r)
-                    cols.append(vocab.setdefault(k, len(vocab)))
-                    vals.append(val)
-            x = sp.csr_matrix((np.asarray(vals, f32), (rows, cols)), shape=(n, max(1, len(vocab))), dtype=f32)
+            # Columns numbered in order of first appearance, rows built in C: the Python loop
+            # per (document, key) was half the time of this function.
+            chans = [getattr(v, ch) for v in vecs]
+            vocab = {k: c for c, k in enumerate(dict.fromkeys(itertools.chain.from_iterable(chans)))}
+            cols = np.fromiter(map(vocab.__getitem__, itertools.chain.from_iterable(chans)), np.int64)
+            rows = np.repeat(np.arange(n), list(map(len, chans)))
+            vals = np.fromiter(itertools.chain.from_iterable(d.values() for d in chans), np.float64, len(cols))
+            x = sp.csr_matrix((vals.astype(f32), (rows, cols)), shape=(n, max(1, len(vocab))), dtype=f32)
             xt = x.T.tocsc()
         # A channel's weight in a pair is scaled by both sides' confidence in it (0 when empty).
         present = np.array([v.weight(c) if len(getattr(v, ch)) else 0.0 for v in vecs], f32)
@@ -659,6 +660,18 @@ def _pair_matrix(vecs: list[_DocVec], s: EventSettings):
         sim[~np.isnan(gap) & (gap > s.max_span_days)] = 0.0
     np.fill_diagonal(sim, 1.0)
     return sim
+
+
+class _IdfCache(dict):
+    """key -> `1 + ln((n + 1) / (df + 1))`, computed on first lookup from `df` as it is then."""
+
+    def __init__(self, n: int, df: dict[str, int]) -> None:
+        super().__init__()
+        self.n, self.df = n, df
+
+    def __missing__(self, key: str) -> float:
+        value = self[key] = 1.0 + math.log((self.n + 1) / (self.df.get(key, 0) + 1))
+        return value
 
 
 def _link_groups(vecs: list[_DocVec], s: EventSettings) -> list[list[str]]:
@@ -827,13 +840,9 @@ class EventIndex:
         n = self.state.n_docs()
         df = self.state.df(counts)
 
-        idf_of: dict[str, float] = {}  # reopened documents repeat the batch's keys
-
-        def idf(key: str) -> float:
-            value = idf_of.get(key)
-            if value is None:
-                value = idf_of[key] = 1.0 + math.log((n + 1) / (df.get(key, 0) + 1))
-            return value
+        # Reopened documents repeat the batch's keys: each IDF is computed once, and a known
+        # one is a dict lookup in C (13.8 million lookups at 10k documents).
+        idf = _IdfCache(n, df).__getitem__
 
         self._max_idf = 1.0 + math.log((n + 1) / 2) - 1e-9  # idf of a term in one document
 
