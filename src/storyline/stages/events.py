@@ -27,7 +27,10 @@ them and never re-clusters the archive, only the batch's neighbourhood:
    meet the same seeds (the single pass in arrival order it replaced decided
    each document once, against clusters as they stood). Then `refine_rounds` rounds that
    split clusters holding two groups (2-means, halves below `split_threshold`)
-   and move each open document to the centroid it now fits best; a document left
+   and move each open document to the centroid it now fits best (its own event
+   scored without it, its vectors subtracted on the fly, so an event no document
+   leaves stays as it was, remembered similarities and all; an event found whole
+   is not split again until it changes); a document left
    alone then joins the larger event it fits (`adopt_singletons`); then changed
    events merge with their best candidate at `merge_threshold`.
 4. A resulting cluster that holds exactly the documents of a reopened event
@@ -674,6 +677,39 @@ class _IdfCache(dict):
         return value
 
 
+class _Sides:
+    """The two sides of 2-means partitions of `new` documents (side A over `base`, when
+    given), remembered by side B: the iterations, the fit and the final check of `_split`
+    ask the same partitions again (sums in the order of `new`, as computed afresh)."""
+
+    def __init__(self, new: list[str], vecs: dict[str, _DocVec], base: dict | None, s: EventSettings) -> None:
+        self.new, self.vecs, self.base, self.s = new, vecs, base, s
+        self._sums: dict[tuple[frozenset[str], bool], EventProfile] = {}
+        self._units: dict[tuple[frozenset[str], bool], _DocVec] = {}
+        self._sims: dict[tuple[frozenset[str], bool], dict[str, float]] = {}
+
+    def sum(self, side_b: frozenset[str], b: bool) -> EventProfile:
+        key = (side_b, b)
+        if key not in self._sums:
+            docs = [d for d in self.new if (d in side_b) == b]
+            self._sums[key] = _sum_vecs([self.vecs[d] for d in docs], None if b else self.base)
+        return self._sums[key]
+
+    def unit(self, side_b: frozenset[str], b: bool) -> _DocVec:
+        key = (side_b, b)
+        if key not in self._units:
+            self._units[key] = _unit_vec(self.sum(side_b, b))
+        return self._units[key]
+
+    def sims(self, side_b: frozenset[str], b: bool) -> dict[str, float]:
+        """`_pair_sim` of every document to side B's (`b`) or side A's unit centroid."""
+        key = (side_b, b)
+        if key not in self._sims:
+            u = self.unit(side_b, b)
+            self._sims[key] = {d: _pair_sim(self.vecs[d], u, self.s) for d in self.new}
+        return self._sims[key]
+
+
 def _link_groups(vecs: list[_DocVec], s: EventSettings) -> list[list[str]]:
     """Average-link groups of `vecs` at `s.link_threshold`; each group lists ids in the
     order given, groups ordered by their first member. Depends only on the set of
@@ -1100,8 +1136,15 @@ class EventIndex:
         the lowest threshold used (`reopen_factor * threshold`): skip the comparison."""
         if not (vec.date and prof.first and prof.last):
             return False
-        gap, span = _gap_span(vec, prof)
-        return gap > self._far_gap or span > self.settings.max_span_days
+        if vec.last:
+            gap, span = _gap_span(vec, prof)
+            return gap > self._far_gap or span > self.settings.max_span_days
+        # A document: `_gap_span`'s one pass inlined, as this is asked ~400 times a document.
+        d, a, b = _day(vec.date), _day(prof.first), _day(prof.last)
+        if d is None or a is None or b is None:
+            return False
+        return (a - d if d < a else d - b if d > b else 0) > self._far_gap or \
+            max(d, a, b) - min(d, a, b) > self.settings.max_span_days
 
     def _candidates(self, keys: list[str], exclude: str | None = None) -> list[str]:
         hits: Counter[str] = Counter()
@@ -1547,22 +1590,20 @@ class EventIndex:
             seeds = [vecs[d] for d in sorted(new, key=lambda d: (_pair_sim(vecs[d], full, s), d))[:s.split_seeds]]
         # Several starts; keep the tightest 2-way partition (k-means objective), then split
         # only if its halves would not be merged again.
+        sides = _Sides(new, vecs, base, s)
         best_split, best_fit = None, -1.0
         for seed_a in seeds:
-            side_b = self._two_means(new, vecs, seed_a, base)
+            side_b = self._two_means(new, vecs, seed_a, sides)
             if len(side_b) < 2 or len(new) - len(side_b) < (0 if old_count else 2):
                 continue
-            ua = _unit_vec(_sum_vecs([vecs[d] for d in new if d not in side_b], base))
-            ub = _unit_vec(_sum_vecs([vecs[d] for d in sorted(side_b)]))
-            fit = sum(_pair_sim(vecs[d], ub if d in side_b else ua, s) for d in new)
+            sim_a, sim_b = sides.sims(side_b, False), sides.sims(side_b, True)
+            fit = sum(sim_b[d] if d in side_b else sim_a[d] for d in new)
             if fit > best_fit:
                 best_split, best_fit = side_b, fit
         if best_split is None:
             return 0
         side_b = best_split
-        cent_a = _sum_vecs([vecs[d] for d in new if d not in side_b], base)
-        cent_b = _sum_vecs([vecs[d] for d in sorted(side_b)])
-        if self._similarity(_unit_vec(cent_a), cent_b, merge=True) >= s.split_threshold:
+        if self._similarity(sides.unit(side_b, False), sides.sum(side_b, True), merge=True) >= s.split_threshold:
             return 0
         if prof.founder in side_b and not old_count:
             side_b = set(new) - side_b  # the founder's side keeps the event and its id
@@ -1575,16 +1616,14 @@ class EventIndex:
             doc_event[d] = other.id
         return len(group)
 
-    def _two_means(self, new: list[str], vecs: dict[str, _DocVec], seed_a: _DocVec,
-                   base: dict | None) -> set[str]:
-        """Side B of a 2-means over `new` documents, side A seeded by `seed_a` (+ `base`)."""
+    def _two_means(self, new: list[str], vecs: dict[str, _DocVec], seed_a: _DocVec, sides: "_Sides") -> frozenset[str]:
+        """Side B of a 2-means over `new` documents, side A seeded by `seed_a` (+ `sides.base`)."""
         s = self.settings
         seed_b = vecs[min(new, key=lambda d: (_pair_sim(vecs[d], seed_a, s), d))]
-        side_b = {d for d in new if _pair_sim(vecs[d], seed_b, s) > _pair_sim(vecs[d], seed_a, s)}
+        side_b = frozenset(d for d in new if _pair_sim(vecs[d], seed_b, s) > _pair_sim(vecs[d], seed_a, s))
         for _ in range(6):
-            ua = _unit_vec(_sum_vecs([vecs[d] for d in new if d not in side_b], base))
-            ub = _unit_vec(_sum_vecs([vecs[d] for d in sorted(side_b)]))
-            nxt = {d for d in new if _pair_sim(vecs[d], ub, s) > _pair_sim(vecs[d], ua, s)}
+            sim_a, sim_b = sides.sims(side_b, False), sides.sims(side_b, True)
+            nxt = frozenset(d for d in new if sim_b[d] > sim_a[d])
             if not nxt or nxt == side_b:
                 break
             side_b = nxt
