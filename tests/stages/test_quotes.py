@@ -409,3 +409,22 @@ def test_quotes_linker_candidates_carry_the_source_marginal():
     buckets = {s: next(f for f in feats if f.startswith("srcp=")) for (s, e), feats in cands}
     assert buckets[text.index("Anna Berg said")] >= "srcp=4"
     assert buckets[text.index("Paul Dunn")] < buckets[text.index("Anna Berg said")]
+
+
+@pytest.mark.skipif(not tagger.available(), reason="needs the trained English tagger")
+def test_quotes_linker_marks_the_subject_of_a_wrapping_report():
+    # PolNeAR names the outer source of a nested attribution (`…, the Times reported`):
+    # the report's subject is marked, the inner cue's subject is not.
+    import importlib
+
+    from storyline.stages.quotes import linker
+
+    extract_module = importlib.import_module("storyline.stages.quotes.extract")
+    assert linker.FEATURES >= 6
+    text = 'Anna Berg said "we will keep the plant open," the Times reported.'
+    found: list = []
+    extract_module.extract(text, ents(text, "Anna Berg") + ents(text, "the Times", label="ORG"), "en", record=found)
+    (_, cands), = found
+    outer = {text[s:e]: [f for f in feats if f.startswith("outer=")] for (s, e), feats in cands}
+    assert "outer=report|after|end" in outer["the Times"]
+    assert outer["Anna Berg"] == []
