@@ -25,7 +25,7 @@ from pathlib import Path
 from storyline.model import EntityMention
 
 from .base import Attribution, Span
-from .tokens import Token
+from .tokens import Token, distance_bucket
 
 MODEL_PATH = Path(__file__).parent / "data" / "speaker-en.json"
 
@@ -72,17 +72,7 @@ def candidate_words(tokens: list[Token]) -> list[bool]:
 
 
 def _bucket(d: int) -> str:
-    if d <= 0:
-        return "0"
-    if d <= 2:
-        return str(d)
-    if d <= 5:
-        return "3-5"
-    if d <= 10:
-        return "6-10"
-    if d <= 20:
-        return "11-20"
-    return "far"
+    return distance_bucket(max(d, 0))
 
 
 class Candidates:

@@ -16,7 +16,7 @@ from pathlib import Path
 from storyline.model import EntityMention
 
 from .marks import Segment
-from .tokens import Token
+from .tokens import Token, distance_bucket
 
 DATA = Path(__file__).parent / "data"
 MODEL_PATH = DATA / "attribution-en.crfsuite"
@@ -105,17 +105,7 @@ def _bucket(value: float) -> str:
 
 
 def _dist(d: int | None) -> str:
-    if d is None:
-        return "none"
-    if d <= 2:
-        return str(d)
-    if d <= 5:
-        return "3-5"
-    if d <= 10:
-        return "6-10"
-    if d <= 20:
-        return "11-20"
-    return "far"
+    return "none" if d is None else distance_bucket(d)
 
 
 def token_features(

@@ -44,3 +44,17 @@ def paragraphs(tokens: list[Token]) -> list[tuple[int, int]]:
             out.append((begin, i))
             begin = i
     return out if tokens else []
+
+
+def distance_bucket(d: int) -> str:
+    """A token distance as a feature value: exact up to 2 (negative ones too), then ranges;
+    the tagger's and the linker's features share it, so their weights read the same buckets."""
+    if d <= 2:
+        return str(d)
+    if d <= 5:
+        return "3-5"
+    if d <= 10:
+        return "6-10"
+    if d <= 20:
+        return "11-20"
+    return "far"
