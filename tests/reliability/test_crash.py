@@ -131,6 +131,10 @@ def test_crash_kill_minus_nine_loses_and_duplicates_nothing(crash_corpus, refere
     log = tmp_path / "killed.log"
     kills = finished = 0
     orphans: list[int] = []
+    # How long a later run of one store takes: half the reference at first, then learnt from
+    # the later runs that finish before their kill (the reference may have run under heavier
+    # load than the runs after it, and then too many finished first).
+    rest = seconds * 0.5
     for iteration in range(ITERATIONS):
         fresh = iteration % 4 == 0 and iteration  # now and then a new store: early kill points again
         if fresh:
@@ -140,10 +144,14 @@ def test_crash_kill_minus_nine_loses_and_duplicates_nothing(crash_corpus, refere
         args = ["analyze", "--db", db] if analysis else ["ingest", crash_corpus, "--db", db]
         proc = _run(args, _env(pool := iteration % 2 == 0), log)
         # Later runs of one store have less left to do: aim the kill earlier.
-        delay = rng.uniform(0.3, seconds * (1.0 if fresh or iteration == 0 or analysis else 0.5))
+        later = not (fresh or iteration == 0 or analysis)
+        delay = rng.uniform(0.3, max(0.4, rest if later else seconds))
+        started = time.monotonic()
         try:
             proc.wait(timeout=delay)
             finished += 1
+            if later:
+                rest = min(rest, 0.9 * (time.monotonic() - started))
         except subprocess.TimeoutExpired:
             orphans += _children(proc.pid) if pool else []
             os.kill(proc.pid, signal.SIGKILL)
