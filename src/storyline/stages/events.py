@@ -208,16 +208,21 @@ class EventProfile:
             data = {**data, "dense": _dense_from_dict(dense)}
         return cls(**data)
 
+    def cache(self) -> dict:
+        """What is remembered of this profile until it changes (`touch`): norms, the top
+        name, documents' similarities to it, whether `_split` found it whole."""
+        return self.__dict__.setdefault("_norms", {})
+
     def norm(self, channel: str) -> float:
         """L2 norm of one centroid, cached until the profile changes (`touch`)."""
-        cache = self.__dict__.setdefault("_norms", {})
+        cache = self.cache()
         if channel not in cache:
             cache[channel] = _norm(getattr(self, channel))
         return cache[channel]
 
     def top_name(self) -> str | None:
         """The strongest name of the centroid, cached like `norm`."""
-        cache = self.__dict__.setdefault("_norms", {})
+        cache = self.cache()
         if "_top" not in cache:
             cache["_top"] = max(self.names, key=lambda k: (self.names[k], k)) if self.names else None
         return cache["_top"]
@@ -1125,7 +1130,7 @@ class EventIndex:
         """`_similarity` of one of this batch's documents to an event, remembered until the
         event changes (`touch`): the refinement rounds, the adoption and the reopening
         compare the same documents with the same events outside the neighbourhood again."""
-        cache = prof.__dict__.setdefault("_norms", {}).setdefault("_sims", {})
+        cache = prof.cache().setdefault("_sims", {})
         score = cache.get(vec.id)
         if score is None:
             score = cache[vec.id] = self._similarity(vec, prof)
@@ -1563,15 +1568,13 @@ class EventIndex:
         centroids would not be merged again (below `merge_threshold`). Returns the
         number of documents moved.
         """
-        s = self.settings
         # An event unchanged since it was last found whole is whole (the refinement's
         # second round mostly meets those).
-        cache = prof.__dict__.setdefault("_norms", {})
-        if cache.get("_whole"):
+        if prof.cache().get("_whole"):
             return 0
         moved = self._split_off(prof, vecs, doc_event, touched, changed, batch)
         if not moved:
-            prof.__dict__.setdefault("_norms", {})["_whole"] = True
+            prof.cache()["_whole"] = True
         return moved
 
     def _split_off(self, prof: EventProfile, vecs: dict[str, _DocVec], doc_event: dict[str, str],
