@@ -91,6 +91,22 @@ def test_events_duplicate_joins_its_original():
     assert copy.event == a.event
 
 
+def _original_after_its_copy(docs):
+    """Two indexes: one given "a", its copy "b", "q-en2" and "other-quake" together; one
+    given "b" (not yet a copy), "q-en2" and "other-quake" first and "a" last, as dedup
+    re-points "b" to it. Also the second's events of "b" and "q-en2" before "a" came.
+    `docs(*ids)` makes fresh documents (assigning marks them)."""
+    together = EventIndex()
+    together.assign(docs("a", "b", "q-en2", "other-quake"))
+    apart = EventIndex()
+    first = docs("b", "q-en2", "other-quake")
+    first[0].duplicate_of = None  # its original is not there yet
+    apart.assign(first)
+    before = apart.event_of(["b", "q-en2"])
+    apart.assign(docs("a"), repointed={"b": "a"})
+    return together, apart, before
+
+
 def test_events_copy_that_came_before_its_original_stops_counting_as_a_document():
     # Dedup keeps the earliest of two copies as the original, so one that arrives later
     # re-points the stored one (batch.notes["repointed"]): it must leave its event's centroid
@@ -100,13 +116,7 @@ def test_events_copy_that_came_before_its_original_stops_counting_as_a_document(
                 "q-en2": make("q-en2", QUAKE_EN_2), "other-quake": make("other-quake", OTHER_QUAKE_EN)}
         return [made[i] for i in ids]
 
-    together = EventIndex()
-    together.assign(docs("a", "b", "q-en2", "other-quake"))
-    apart = EventIndex()
-    first = docs("b", "q-en2", "other-quake")
-    first[0].duplicate_of = None  # its original is not there yet
-    apart.assign(first)
-    apart.assign(docs("a"), repointed={"b": "a"})
+    together, apart, _ = _original_after_its_copy(docs)
     ids = ["a", "b", "q-en2", "other-quake"]
     assert apart.event_of(ids) == together.event_of(ids)
     assert apart.state.features["b"] == {"copy_of": "a"}
@@ -130,15 +140,9 @@ def test_events_event_whose_founder_became_a_copy_is_named_after_its_documents()
                 "other-quake": make("other-quake", OTHER_QUAKE_EN, published="2024-03-11")}
         return [made[i] for i in ids]
 
-    together = EventIndex()
-    together.assign(docs("a", "b", "q-en2", "other-quake"))
-    apart = EventIndex()
-    first = docs("b", "q-en2", "other-quake")
-    first[0].duplicate_of = None  # its original is not there yet
-    apart.assign(first)
-    founded = apart.event_of(["b"])["b"]
-    assert apart.event_of(["q-en2"])["q-en2"] == founded
-    apart.assign(docs("a"), repointed={"b": "a"})
+    together, apart, before = _original_after_its_copy(docs)
+    founded = before["b"]
+    assert before["q-en2"] == founded
     ids = ["a", "b", "q-en2", "other-quake"]
     assert apart.event_of(ids) == together.event_of(ids)
     assert apart.state.resolve([founded])[founded] in apart.event_of(ids).values()  # still resolves

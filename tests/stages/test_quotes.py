@@ -392,20 +392,28 @@ def test_quotes_source_marginals_mark_the_tagged_source_likely():
     assert all(p == 0.0 for p, w, lab in zip(probs, wanted, labels) if not w and not lab.endswith("SRC"))
 
 
+def _linker_candidates(text, entities):
+    """The speaker linker's candidates and their features for the one attribution of `text`
+    (what `extract(..., record=...)` records for training)."""
+    import importlib
+
+    # The package exports a function `extract` that hides the module of that name.
+    extract_module = importlib.import_module("storyline.stages.quotes.extract")
+    found: list = []
+    extract_module.extract(text, entities, "en", record=found)
+    (_, cands), = found
+    return cands
+
+
 @pytest.mark.skipif(not tagger.available(), reason="needs the trained English tagger")
 def test_quotes_linker_candidates_carry_the_source_marginal():
     # The shipped linker reads the marginal (feature set 5): every candidate gets a
     # bucket of it, the tagged speaker a higher one than another name of the paragraph.
-    import importlib
-
     from storyline.stages.quotes import linker
 
-    extract_module = importlib.import_module("storyline.stages.quotes.extract")
     assert linker.FEATURES >= 5
     text = 'Anna Berg met Paul Dunn on Monday. "We will keep the plant open," Anna Berg said.'
-    found: list = []
-    extract_module.extract(text, ents(text, "Anna Berg", "Paul Dunn"), "en", record=found)
-    (_, cands), = found
+    cands = _linker_candidates(text, ents(text, "Anna Berg", "Paul Dunn"))
     buckets = {s: next(f for f in feats if f.startswith("srcp=")) for (s, e), feats in cands}
     assert buckets[text.index("Anna Berg said")] >= "srcp=4"
     assert buckets[text.index("Paul Dunn")] < buckets[text.index("Anna Berg said")]
@@ -415,16 +423,11 @@ def test_quotes_linker_candidates_carry_the_source_marginal():
 def test_quotes_linker_marks_the_subject_of_a_wrapping_report():
     # PolNeAR names the outer source of a nested attribution (`…, the Times reported`):
     # the report's subject is marked, the inner cue's subject is not.
-    import importlib
-
     from storyline.stages.quotes import linker
 
-    extract_module = importlib.import_module("storyline.stages.quotes.extract")
     assert linker.FEATURES >= 6
     text = 'Anna Berg said "we will keep the plant open," the Times reported.'
-    found: list = []
-    extract_module.extract(text, ents(text, "Anna Berg") + ents(text, "the Times", label="ORG"), "en", record=found)
-    (_, cands), = found
+    cands = _linker_candidates(text, ents(text, "Anna Berg") + ents(text, "the Times", label="ORG"))
     outer = {text[s:e]: [f for f in feats if f.startswith("outer=")] for (s, e), feats in cands}
     assert "outer=report|after|end" in outer["the Times"]
     assert outer["Anna Berg"] == []
