@@ -421,13 +421,13 @@ def test_quotes_linker_candidates_carry_the_source_marginal():
 
 @pytest.mark.skipif(not tagger.available(), reason="needs the trained English tagger")
 def test_quotes_linker_marks_the_subject_of_a_wrapping_report():
-    # PolNeAR names the outer source of a nested attribution (`…, the Times reported`):
+    # PolNeAR names the outer source of a nested attribution (`…, the Courier reported`):
     # the report's subject is marked, the inner cue's subject is not.
     from storyline.stages.quotes import linker
 
     assert linker.FEATURES >= 6
-    text = 'Anna Berg said "we will keep the plant open," the Times reported.'
-    cands = _linker_candidates(text, ents(text, "Anna Berg") + ents(text, "the Times", label="ORG"))
+    text = 'Anna Berg said "we will keep the plant open," the Courier reported.'
+    cands = _linker_candidates(text, ents(text, "Anna Berg") + ents(text, "the Courier", label="ORG"))
     outer = {text[s:e]: [f for f in feats if f.startswith("outer=")] for (s, e), feats in cands}
-    assert "outer=report|after|end" in outer["the Times"]
+    assert "outer=report|after|end" in outer["the Courier"]
     assert outer["Anna Berg"] == []

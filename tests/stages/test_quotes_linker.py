@@ -43,13 +43,13 @@ def test_quotes_linker_listwise_ignores_groups_without_gold():
 
 
 def test_quotes_linker_offers_the_subject_after_an_inverted_cue():
-    # `…,” says the ad's narrator`: no name, no role noun, yet the speaker.
+    # `…,” says the film's voice-over`: no name, no role noun, yet the speaker.
     from storyline.stages.quotes.base import Attribution
     from storyline.stages.quotes.tokens import tokenize
 
-    text = "“A new server, a mouse,” says the ad’s narrator, going on."
+    text = "“We open at nine,” says the film’s voice-over, going on."
     cue = text.index("says")
     att = Attribution(content=[(0, text.index(" says"))], cue=(cue, cue + 4))
     cands = linker.Candidates(text, tokenize(text), [], cue_words={"says"})
     spans = {text[s:e] for (s, e), _ in cands.of(att)}
-    assert "the ad’s narrator" in spans
+    assert "the film’s voice-over" in spans

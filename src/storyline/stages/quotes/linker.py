@@ -5,11 +5,11 @@ sources of the paragraph, names and organisations NER found around the cue,
 pronouns, role phrases ("the spokeswoman", "his nephew"), the capitalised
 phrase that opens the cue's sentence, the mention the hand-written heuristic
 picks (`extract._speaker_mention`), the phrase after an inverted cue (`…,” says the
-ad's narrator`), the speaker of the previous quote (a quote paragraph with no cue
+film's voice-over`), the speaker of the previous quote (a quote paragraph with no cue
 continues it) and the source of the next attribution (a quote paragraph whose cue
 comes in the next one). A linear model over their kind, their position relative to
 the cue, whether they are the subject of a report wrapping the attribution
-(`…, the Times reported`) and how likely the tagger finds them a source (its marginals;
+(`…, the Courier reported`) and how likely the tagger finds them a source (its marginals;
 `data/speaker-en.json`, trained on
 held-out slices of PolNeAR train by `train_linker.py`, listwise: a softmax over
 each attribution's candidates; weights only) scores them, and the best one wins.
@@ -201,7 +201,7 @@ class Candidates:
         return not self.quoted[c0] and (c0 == a1 + 1 or c1 == a0 - 1)
 
     def _inverted_subject(self, a0: int, a1: int) -> Span | None:
-        """`…,” says the ad's narrator`, `…, reported the Washington Examiner`: the
+        """`…,” says the film's voice-over`, `…, reported the Harbour Chronicle`: the
         phrase right after a cue that follows a comma or a closing quotation mark,
         up to the next punctuation (its inverted subject, which may be no name)."""
         toks, low = self.tokens, self.lower
@@ -357,7 +357,7 @@ class Candidates:
 
     def _outer_features(self, c0: int, c1: int, k: str, att: Attribution, a0: int, a1: int) -> list[str]:
         """Is the candidate the subject of another speech clause of the cue's sentence
-        that wraps the attribution (`…, Carter discussed how …, the Times reported`,
+        that wraps the attribution (`…, Dunn described how …, the Courier reported`,
         `According to X, …`, `X reported that Y said …`)? PolNeAR names the outer source."""
         low, toks = self.lower, self.tokens
         if c0 >= 2 and low[c0 - 2] == "according" and low[c0 - 1] == "to":
@@ -466,7 +466,7 @@ def _cross(feats: list[str]) -> list[str]:
 
 _PUNCT_GAP = {",", '"', "”", "''", "’", "»", "—", "–", "-", "(", ")"}
 _AUX = {"has", "had", "have", "also", "then", "later", "was", "is", "would", "will"}
-# Verbs of reports that wrap another attribution (`…, the Times reported`); with any
+# Verbs of reports that wrap another attribution (`…, the Courier reported`); with any
 # speech verb instead, the same speaker accuracy on train (7-fold).
 _REPORTING = {"reported", "reports", "report", "reporting", "wrote", "writes", "told", "tells"}
 
